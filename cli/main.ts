@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * The `cwlogs-export` command line.
+ */
+import { Command, CommanderError } from "commander";
+import * as fs from "fs";
+import * as path from "path";
+import { ValidationError } from "../policies/validate";
+import { CliIo, EXIT, processIo } from "./io";
+import { registerExportPolicyKinds } from "./policy";
+
+function packageVersion(): string {
+    // Works from cli/ (ts-node) and dist/cli/ (built).
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+            if (pkg.name === "cwlogs-export") {
+                return pkg.version ?? "0.0.0";
+            }
+        }
+    }
+    return "0.0.0";
+}
+
+/** Builds the command tree, writing to `io`. */
+export function buildProgram(io: CliIo): Command {
+    const program = new Command("cwlogs-export")
+        .description("CloudWatch Logs export to S3 and V2 vended-log delivery: policies, exports and checks")
+        .version(packageVersion())
+        .showHelpAfterError("(add --help for usage)")
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .exitOverride();
+
+    const policy = program.command("policy")
+        .description("print one policy document as JSON on stdout")
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .exitOverride();
+    registerExportPolicyKinds(policy, io);
+    for (const sub of policy.commands) {
+        sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+    }
+    return program;
+}
+
+/**
+ * Runs the command line on `argv` (without `node` and the script) and returns the exit code
+ * (see {@link EXIT}). Errors are one line on stderr with the fix; `--debug` adds the stack.
+ */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+    const debug = argv.includes("--debug");
+    const args = argv.filter(a => a !== "--debug");
+    try {
+        await buildProgram(io).parseAsync(args, { from: "user" });
+        return EXIT.ok;
+    } catch (e) {
+        if (e instanceof CommanderError) {
+            // Commander has already printed its message (or the help / version text).
+            return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+        }
+        if (e instanceof ValidationError) {
+            io.stderr(`cwlogs-export: ${e.message}\n`);
+            return EXIT.usage;
+        }
+        const err = e instanceof Error ? e : new Error(String(e));
+        io.stderr(`cwlogs-export: ${err.message}\n`);
+        if (debug && err.stack !== undefined) {
+            io.stderr(`${err.stack}\n`);
+        }
+        return EXIT.failed;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(code => { process.exitCode = code; }, () => { process.exitCode = EXIT.failed; });
+}

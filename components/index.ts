@@ -1,0 +1,2 @@
+export * from "./exportBucketArgs";
+export * from "./exportBucket";

@@ -1,0 +1,6 @@
+export * from "./types";
+export * from "./partition";
+export * from "./validate";
+export * from "./exportBucket";
+export * from "./exportKey";
+export * from "./exportCaller";
