@@ -1,2 +1,3 @@
 export * from "./exportBucketArgs";
 export * from "./exportBucket";
+export * from "./exportCallerRole";

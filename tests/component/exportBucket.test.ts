@@ -243,3 +243,26 @@ describe("ExportBucket (component, mocks)", function () {
         });
     });
 });
+
+describe("ExportBucket with an explicit provider (mocks)", () => {
+    it("registers every child and every invoke with the provider given to the component", async () => {
+        const m = installMocks({ accountId: "210987654321", region: "eu-west-1" });
+        const aws = require("@pulumi/aws") as typeof import("@pulumi/aws");
+        const { ExportBucket } = require("../../components") as typeof import("../../components");
+        const provider = new aws.Provider("account-b", { region: "eu-west-1", assumeRoles: [{ roleArn: "arn:aws:iam::210987654321:role/deployer" }] });
+        const c = new ExportBucket("in-b", { crossAccountCallerArns: ["arn:aws:iam::123456789012:role/caller"] }, { provider });
+        await valueOf(c.policyJson);
+        await m.settled();
+        const providerUrn = m.named("account-b").urn;
+        const children = m.resources.filter(r => r.custom && r.type.startsWith("aws:") && r.name !== "account-b");
+        assert.strictEqual(children.length, 7);
+        for (const r of children) {
+            assert.ok(r.provider.startsWith(`${providerUrn}::`), `${r.name} uses ${r.provider || "the default provider"}`);
+        }
+        const identity = m.calls.filter(x => x.token === "aws:index/getCallerIdentity:getCallerIdentity");
+        assert.ok(identity.length > 0 && identity.every(x => x.provider.startsWith(`${providerUrn}::`)), "caller identity asked of the given provider");
+        // Policies name the provider's account, not an ambient one.
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        assert.deepStrictEqual(policy.Statement[1].Condition?.StringEquals?.["aws:SourceAccount"], ["210987654321"]);
+    });
+});
