@@ -6,8 +6,12 @@ import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../policies/validate";
+import { registerCancelCommand } from "./cancel";
+import { registerDoctorCommand } from "./doctor";
 import { CliIo, EXIT, processIo } from "./io";
 import { registerExportPolicyKinds } from "./policy";
+import { registerDeliveryPolicyKinds } from "./policy-delivery";
+import { registerStatusCommand } from "./status";
 
 function packageVersion(): string {
     // Works from cli/ (ts-node) and dist/cli/ (built).
@@ -37,9 +41,13 @@ export function buildProgram(io: CliIo): Command {
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
     registerExportPolicyKinds(policy, io);
+    registerDeliveryPolicyKinds(policy, io);
     for (const sub of policy.commands) {
         sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     }
+    registerStatusCommand(program, io);
+    registerCancelCommand(program, io);
+    registerDoctorCommand(program, io);
     return program;
 }
 

@@ -1,3 +1,4 @@
 export * from "./exportBucketArgs";
 export * from "./exportBucket";
 export * from "./exportCallerRole";
+export * from "./delivery";

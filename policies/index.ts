@@ -4,3 +4,4 @@ export * from "./validate";
 export * from "./exportBucket";
 export * from "./exportKey";
 export * from "./exportCaller";
+export * from "./delivery";

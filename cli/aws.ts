@@ -1,0 +1,133 @@
+/**
+ * AWS clients for the command line, configured like the AWS CLI: the SDK's default credential
+ * chain (environment, shared config/credentials files, SSO, container and instance roles), with
+ * `--profile`, `--region` and `--endpoint-url` (or `AWS_ENDPOINT_URL`) on top.
+ */
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient } from "@aws-sdk/client-sts";
+import { Command, Option } from "commander";
+import { ValidationError, validateRegion } from "../policies/validate";
+
+/** The shared AWS flags, as commander parses them. */
+export interface AwsFlags {
+    region?: string;
+    profile?: string;
+    endpointUrl?: string;
+}
+
+/** Adds `--region`, `--profile` and `--endpoint-url` to a command. */
+export function addAwsOptions(cmd: Command): Command {
+    return cmd
+        .addOption(new Option("--region <region>", "AWS region (defaults to AWS_REGION, then the profile's region)"))
+        .addOption(new Option("--profile <name>", "named profile from ~/.aws/config and ~/.aws/credentials (defaults to AWS_PROFILE)"))
+        .addOption(new Option("--endpoint-url <url>", "send AWS requests to this URL, e.g. a local emulator (defaults to AWS_ENDPOINT_URL)"));
+}
+
+/** Config shared by the clients. */
+export interface ClientConfig {
+    region?: string;
+    profile?: string;
+    endpoint?: string;
+}
+
+/** Validates the flags (throws a ValidationError naming the flag) into client config. */
+export function clientConfig(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+    const config: ClientConfig = {};
+    if (flags.region !== undefined) {
+        validateRegion(flags.region, "--region");
+        config.region = flags.region;
+    }
+    if (flags.profile !== undefined) {
+        if (flags.profile.trim() === "") {
+            throw new ValidationError("--profile", "must not be empty: name a profile from ~/.aws/config, or leave the flag out.");
+        }
+        config.profile = flags.profile;
+    }
+    const endpoint = flags.endpointUrl ?? (env.AWS_ENDPOINT_URL !== undefined && env.AWS_ENDPOINT_URL !== "" ? env.AWS_ENDPOINT_URL : undefined);
+    if (endpoint !== undefined) {
+        let url: URL | undefined;
+        try {
+            url = new URL(endpoint);
+        } catch {
+            url = undefined;
+        }
+        if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+            const flag = flags.endpointUrl !== undefined ? "--endpoint-url" : "AWS_ENDPOINT_URL";
+            throw new ValidationError(flag, `${JSON.stringify(endpoint)} is not an http(s) URL: use e.g. "http://127.0.0.1:5000".`);
+        }
+        config.endpoint = endpoint;
+    }
+    return config;
+}
+
+/** The clients one command uses; each built on first use. */
+export interface AwsClients {
+    readonly config: ClientConfig;
+    logs(): CloudWatchLogsClient;
+    sts(): STSClient;
+    /** S3 in `region` (defaults to the command's). Path-style addressing behind a custom endpoint. */
+    s3(region?: string): S3Client;
+    kms(region?: string): KMSClient;
+    /** The region the clients resolve (flag, environment or profile); a one-line error when there is none. */
+    region(): Promise<string>;
+}
+
+/** Builds the clients for parsed flags. */
+export function awsClients(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env): AwsClients {
+    const config = clientConfig(flags, env);
+    const cache = new Map<string, unknown>();
+    const once = <T>(key: string, make: () => T): T => {
+        if (!cache.has(key)) {
+            cache.set(key, make());
+        }
+        return cache.get(key) as T;
+    };
+    const clients: AwsClients = {
+        config,
+        logs: () => once("logs", () => new CloudWatchLogsClient({ ...config })),
+        sts: () => once("sts", () => new STSClient({ ...config })),
+        s3: region => once(`s3:${region ?? ""}`, () => new S3Client({
+            ...config, ...(region === undefined ? {} : { region }),
+            forcePathStyle: config.endpoint !== undefined || Boolean(env.AWS_ENDPOINT_URL_S3),
+        })),
+        kms: region => once(`kms:${region ?? ""}`, () => new KMSClient({ ...config, ...(region === undefined ? {} : { region }) })),
+        async region() {
+            try {
+                const region = await clients.logs().config.region();
+                if (region !== undefined && region !== "") {
+                    return region;
+                }
+            } catch {
+                // fall through to the one-line error
+            }
+            throw new ValidationError("--region", "no AWS region is configured: pass --region, set AWS_REGION, or set region in the profile.");
+        },
+    };
+    return clients;
+}
+
+/** The error's AWS name (`ResourceNotFoundException`, `AccessDenied`, ...), or "Error". */
+export function awsErrorName(e: unknown): string {
+    return e instanceof Error ? e.name : "Error";
+}
+
+/**
+ * One line for an AWS error that is not the command's own business: missing credentials, an
+ * unreachable endpoint, access denied. `what` is the call, e.g. "DescribeExportTasks".
+ */
+export function explainAwsError(e: unknown, what: string): Error {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const name = err.name;
+    if (name === "CredentialsProviderError" || /Could not load credentials/i.test(err.message)) {
+        return new Error(`${what}: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile, or run \`aws configure\`.`);
+    }
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/.test(`${name} ${err.message} ${String((err as { code?: string }).code ?? "")}`)) {
+        return new Error(`${what}: cannot reach the AWS endpoint (${err.message}): check --endpoint-url / AWS_ENDPOINT_URL and --region.`);
+    }
+    if (/AccessDenied|UnauthorizedOperation|UnrecognizedClient|InvalidClientTokenId|ExpiredToken/.test(name)) {
+        return new Error(`${what}: ${name}: ${err.message} (check --profile and the caller's IAM permissions).`);
+    }
+    return new Error(`${what}: ${name}: ${err.message}`);
+}

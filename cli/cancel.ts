@@ -1,0 +1,42 @@
+/**
+ * `cwlogs-export cancel TASK_ID`: CancelExportTask (seed 002: only PENDING or RUNNING tasks can be
+ * cancelled).
+ */
+import { CancelExportTaskCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { Command } from "commander";
+import { addAwsOptions, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
+import { CliIo } from "./io";
+import { validateTaskId } from "./status";
+
+/** Runs `cancel`; a task that is finished or unknown is a one-line error (exit 1). */
+export async function runCancel(io: CliIo, taskId: string, flags: AwsFlags): Promise<void> {
+    const id = validateTaskId(taskId);
+    const clients = awsClients(flags);
+    const region = await clients.region();
+    try {
+        await clients.logs().send(new CancelExportTaskCommand({ taskId: id }));
+    } catch (e) {
+        const name = awsErrorName(e);
+        if (name === "InvalidOperationException") {
+            throw new Error(`export task ${id} cannot be cancelled (${(e as Error).message}): only PENDING or RUNNING tasks can be; ` +
+                `\`cwlogs-export status ${id}\` shows its status.`);
+        }
+        if (name === "ResourceNotFoundException") {
+            throw new Error(`export task ${id} not found in ${region}: check the ID, --region and --profile (\`cwlogs-export status\` lists the tasks).`);
+        }
+        throw explainAwsError(e, "CancelExportTask");
+    }
+    io.stdout(`Cancelled export task ${id}. \`cwlogs-export status ${id}\` shows when it is CANCELLED.\n`);
+}
+
+/** Registers `cancel` on `program`. */
+export function registerCancelCommand(program: Command, io: CliIo): void {
+    const cmd = program.command("cancel")
+        .description("cancel a PENDING or RUNNING export task (CancelExportTask)")
+        .argument("<TASK_ID>", "the export task to cancel")
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .exitOverride();
+    addAwsOptions(cmd).action(async (taskId: string, _opts: AwsFlags, command: Command) => {
+        await runCancel(io, taskId, command.optsWithGlobals<AwsFlags>());
+    });
+}

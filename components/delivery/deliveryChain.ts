@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationError, withArgumentNames } from "../../policies/validate";
+import { asResourceError } from "../inputs";
+import { DeliveryChainArgs, DeliveryChainDestinationArgs } from "./deliveryChainArgs";
+import { DeliveryDestination } from "./deliveryDestination";
+import { validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
+import { DeliverySource } from "./deliverySource";
+import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
+import { checkPlainDeliverySource } from "./deliverySourceValidation";
+
+function destinationArgsOf(d: DeliveryChainDestinationArgs, args: DeliveryChainArgs) {
+    return {
+        s3: d.s3, cloudWatchLogs: d.cloudWatchLogs, firehose: d.firehose, outputFormat: d.outputFormat,
+        destinationName: d.destinationName, region: args.region, tags: args.tags,
+    };
+}
+
+/** Runs `fn`, prefixing the argument named by a ValidationError with `prefix`. */
+function prefixed<T>(prefix: string, fn: () => T): T {
+    try {
+        return fn();
+    } catch (e) {
+        if (e instanceof ValidationError) {
+            const err = e;
+            return withArgumentNames({ [err.argument]: `${prefix}${err.argument}` }, () => { throw err; });
+        }
+        throw e;
+    }
+}
+
+/**
+ * V2 vended-log delivery within one account (seed 004): a DeliveryDestination per destination (with
+ * its permissions) and one DeliverySource with a delivery to each. The source waits for every
+ * destination and each delivery for the source, so `up` creates destinations, then the source, then
+ * the deliveries, and `destroy` deletes deliveries, then the source, then the destinations (seed 004's
+ * cleanup order).
+ *
+ * ```ts
+ * new DeliveryChain("kb", {
+ *     resourceArn: kb.arn, logType: "APPLICATION_LOGS",
+ *     destinations: { archive: { s3: {} }, search: { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/kb" } } },
+ * });
+ * ```
+ */
+export class DeliveryChain extends pulumi.ComponentResource {
+    /** The destinations, by key. */
+    public readonly destinations: Record<string, DeliveryDestination>;
+    /** The source and its deliveries. */
+    public readonly source: DeliverySource;
+    /** ARN of each delivery destination, by key. */
+    public readonly destinationArns: pulumi.Output<Record<string, string>>;
+    /** ARN of the delivery source. */
+    public readonly sourceArn: pulumi.Output<string>;
+    /** ARN of each delivery, by key. */
+    public readonly deliveryArns: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: DeliveryChainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cwlogs:delivery:DeliveryChain", name, {}, opts);
+        const entries = Object.entries(args.destinations ?? {});
+        // Every argument is checked before any child exists.
+        const types = asResourceError(this, () => {
+            if (entries.length === 0) {
+                throw new ValidationError("destinations", "at least one destination is required: give { <key>: { s3: {} } } or a cloudWatchLogs or firehose destination.");
+            }
+            const t: Record<string, string> = {};
+            for (const [key, d] of entries) {
+                t[key] = prefixed(`destinations.${key}.`, () => validateDeliveryDestinationArgs(destinationArgsOf(d, args)));
+            }
+            const check: DeliverySourceArgs = {
+                resourceArn: args.resourceArn, logType: args.logType, deliverySourceName: args.deliverySourceName, region: args.region,
+                deliveries: Object.fromEntries(entries.map(([key, d]) => [key, { ...deliveryOptionsOf(d), destinationArn: pulumi.output(""), destinationType: t[key], destinationOutputFormat: d.outputFormat }])),
+            };
+            checkPlainDeliverySource(check);
+            return t;
+        });
+
+        const destinations: Record<string, DeliveryDestination> = {};
+        for (const [key, d] of entries) {
+            destinations[key] = new DeliveryDestination(`${name}-${key}`, destinationArgsOf(d, args), { parent: this });
+        }
+        const deliveries: Record<string, DeliveryTargetArgs> = {};
+        for (const [key, d] of entries) {
+            deliveries[key] = {
+                ...deliveryOptionsOf(d),
+                destinationArn: destinations[key].destinationArn,
+                destinationType: types[key],
+                destinationOutputFormat: d.outputFormat,
+            };
+        }
+        const source = new DeliverySource(`${name}-source`, {
+            resourceArn: args.resourceArn,
+            logType: args.logType,
+            deliverySourceName: args.deliverySourceName,
+            deliveries,
+            region: args.region,
+            tags: args.tags,
+        }, { parent: this, dependsOn: Object.values(destinations) });
+
+        this.destinations = destinations;
+        this.source = source;
+        this.destinationArns = pulumi.all(Object.fromEntries(Object.entries(destinations).map(([k, d]) => [k, d.destinationArn])));
+        this.sourceArn = source.sourceArn;
+        this.deliveryArns = source.deliveryArns;
+        this.registerOutputs({
+            destinationArns: this.destinationArns,
+            sourceArn: this.sourceArn,
+            deliveryArns: this.deliveryArns,
+        });
+    }
+}
+
+function deliveryOptionsOf(d: DeliveryChainDestinationArgs): Omit<DeliveryTargetArgs, "destinationArn"> {
+    return {
+        recordFields: d.recordFields, fieldDelimiter: d.fieldDelimiter,
+        suffixPath: d.suffixPath, enableHiveCompatiblePath: d.enableHiveCompatiblePath,
+    };
+}

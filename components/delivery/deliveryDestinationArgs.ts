@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DeliveryOutputFormat } from "../../policies/deliveryValidate";
+import { ExportBucketArgs } from "../exportBucketArgs";
+
+/**
+ * An S3 destination (seed 004, "Logs sent to Amazon S3"). The bucket is an {@link ExportBucket}
+ * created inside the destination with seed 004's statements merged into its bucket policy
+ * (`AWSLogDeliveryAclCheck`, `AWSLogDeliveryWrite`) and, for the key it creates, into its key policy
+ * ("Allow Logs Delivery to use the key").
+ */
+export interface DeliveryS3DestinationArgs {
+    /**
+     * Arguments of the inner ExportBucket (secure defaults: SSE-KMS with a created key, public access
+     * blocked, TLS only). Bring your own bucket with `existingBucketName`: the bucket policy is then
+     * only written when `manageBucketPolicy` is `true` (it replaces the whole policy), otherwise merge
+     * the `bucketPolicyJson` output into it. With `kmsKeyArn`, merge the `keyPolicyStatementJson`
+     * output into that key's policy. `region` is the destination's. Defaults to `{}`.
+     */
+    bucket?: Omit<ExportBucketArgs, "region">;
+    /**
+     * Grant `s3:ListBucket` in `AWSLogDeliveryAclCheck` as well (seed 004's note: avoids AccessDenied
+     * errors in CloudTrail). Defaults to `true`.
+     */
+    listBucket?: boolean;
+}
+
+/** A CloudWatch Logs destination (seed 004, "Logs sent to CloudWatch Logs"). */
+export interface DeliveryLogGroupDestinationArgs {
+    /**
+     * Name of the log group that receives the logs. Seed 004 advises names starting with
+     * `/aws/vendedlogs/` when many log groups receive vended logs (5,120-character policy limit).
+     */
+    logGroupName: pulumi.Input<string>;
+    /** Create the log group (`true`) or use an existing one (`false`). Defaults to `true`. */
+    createLogGroup?: boolean;
+    /** Retention of a created log group, in days. Defaults to never expire. Conflicts with `createLogGroup: false`. */
+    retentionInDays?: pulumi.Input<number>;
+    /** KMS key ARN for a created log group. Defaults to CloudWatch Logs' own encryption. Conflicts with `createLogGroup: false`. */
+    kmsKeyId?: pulumi.Input<string>;
+    /**
+     * Write the log group resource policy (seed 004's `AWSLogDeliveryWrite20150319`) as an account-level
+     * CloudWatch Logs resource policy. Defaults to `true`. With `false`, put the `resourcePolicyJson`
+     * output in place yourself (or let AWS do it when the caller has `logs:PutResourcePolicy`).
+     */
+    manageResourcePolicy?: boolean;
+    /** Name of the resource policy. Defaults to `<component name>-delivery`. */
+    resourcePolicyName?: pulumi.Input<string>;
+}
+
+/** A Firehose destination (seed 004, "Logs sent to Firehose"). The stream must already exist. */
+export interface DeliveryFirehoseDestinationArgs {
+    /** ARN of the Firehose delivery stream. */
+    deliveryStreamArn: pulumi.Input<string>;
+    /**
+     * The stream's tags, when known (e.g. `stream.tags` of an `aws.kinesis.FirehoseDeliveryStream`).
+     * Checked for `LogDeliveryEnabled = "true"`, the tag the `AWSServiceRoleForLogDelivery` role's
+     * policy requires (seed 004). Not checked when absent unless `lookUpTags` is set.
+     */
+    deliveryStreamTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Read the stream's tags with the Resource Groups Tagging API (`tag:GetResources`) and check the
+     * tag before the destination is created. Defaults to `false`. Ignored when `deliveryStreamTags` is given.
+     */
+    lookUpTags?: boolean;
+}
+
+/**
+ * Arguments of {@link DeliveryDestination}. Exactly one of `s3`, `cloudWatchLogs` and `firehose`.
+ */
+export interface DeliveryDestinationArgs {
+    /** Deliver to an S3 bucket. Conflicts with `cloudWatchLogs` and `firehose`. */
+    s3?: DeliveryS3DestinationArgs;
+    /** Deliver to a CloudWatch Logs log group. Conflicts with `s3` and `firehose`. */
+    cloudWatchLogs?: DeliveryLogGroupDestinationArgs;
+    /** Deliver to an existing Firehose delivery stream. Conflicts with `s3` and `cloudWatchLogs`. */
+    firehose?: DeliveryFirehoseDestinationArgs;
+    /**
+     * Output format of delivered logs: `json`, `plain`, `w3c`, `raw` or `parquet` (PutDeliveryDestination).
+     * Defaults to the log type's default. Cannot be changed once created (AWS replaces the destination).
+     */
+    outputFormat?: pulumi.Input<DeliveryOutputFormat>;
+    /** Name of the delivery destination (1-60 of `[\w-]`). Defaults to an auto-generated name. */
+    destinationName?: pulumi.Input<string>;
+    /**
+     * Accounts whose delivery sources may deliver here: `aws:SourceAccount` in every destination
+     * permission (seed 004). When given, a delivery destination policy also lets these accounts call
+     * `logs:CreateDelivery` on this destination (cross-account, seed 004 V2). Defaults to this account
+     * only, with no destination policy. Conflicts with `sourceOrgId`.
+     */
+    sourceAccounts?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * An AWS Organizations ID whose accounts may deliver here (`aws:SourceOrgID`; seed 004's
+     * confused-deputy section) and create deliveries (`aws:PrincipalOrgID` in the destination policy).
+     * Conflicts with `sourceAccounts`.
+     */
+    sourceOrgId?: pulumi.Input<string>;
+    /** Region of the destination and of the sources that deliver to it. Defaults to the provider's region. */
+    region?: pulumi.Input<string>;
+    /** Tags for the delivery destination and the resources the component creates. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}

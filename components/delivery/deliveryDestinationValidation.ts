@@ -1,0 +1,70 @@
+import { DeliveryDestinationType, validateOutputFormat } from "../../policies/deliveryValidate";
+import { checkFirehoseTags, validateFirehoseStreamArn } from "./firehoseTag";
+import { validateAccountIds, validateLogGroupName, validateOrgId, ValidationError } from "../../policies/validate";
+import { known, plain, plainList } from "../inputs";
+import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
+
+/**
+ * Checks every argument of a DeliveryDestination that is a plain value (outputs are checked again
+ * when they resolve) and returns the destination type. Throws ValidationError.
+ */
+export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): DeliveryDestinationType {
+    const given = (["s3", "cloudWatchLogs", "firehose"] as const).filter(k => args[k] !== undefined);
+    if (given.length !== 1) {
+        throw new ValidationError(given[1] ?? "s3",
+            given.length === 0
+                ? "a destination is required: give exactly one of [s3], [cloudWatchLogs] and [firehose]."
+                : `Only one of [${given.join("], [")}] can be given: a delivery destination is one bucket, log group or stream; create one DeliveryDestination per destination.`);
+    }
+    const format = plain(args.outputFormat);
+    if (known(format)) {
+        validateOutputFormat(format, "outputFormat");
+    }
+    const accounts = plainList(args.sourceAccounts);
+    const org = plain(args.sourceOrgId);
+    if (args.sourceAccounts !== undefined && args.sourceOrgId !== undefined) {
+        throw new ValidationError("sourceAccounts",
+            "Only one of [sourceAccounts] and [sourceOrgId] can be given: list the accounts whose resources deliver logs here, or name their organization.");
+    }
+    if (known(accounts)) {
+        if (accounts.length === 0) {
+            throw new ValidationError("sourceAccounts", "the list is empty: leave [sourceAccounts] out for this account only, or list the 12-digit IDs of the source accounts.");
+        }
+        validateAccountIds(accounts, "sourceAccounts");
+    }
+    if (known(org)) {
+        validateOrgId(org, "sourceOrgId");
+    }
+    const name = plain(args.destinationName);
+    if (known(name) && !/^[\w-]{1,60}$/.test(name)) {
+        throw new ValidationError("destinationName", `${JSON.stringify(name)} is not a delivery destination name: use 1 to 60 letters, digits, "_" and "-".`);
+    }
+    if (args.cloudWatchLogs !== undefined) {
+        const cwl = args.cloudWatchLogs;
+        const lg = plain(cwl.logGroupName);
+        if (known(lg)) {
+            validateLogGroupName(lg, "cloudWatchLogs.logGroupName");
+        }
+        if (cwl.createLogGroup === false) {
+            for (const k of ["retentionInDays", "kmsKeyId"] as const) {
+                if (cwl[k] !== undefined) {
+                    throw new ValidationError(`cloudWatchLogs.${k}`,
+                        `Only one of [cloudWatchLogs.${k}] and [cloudWatchLogs.createLogGroup: false] can be given: an existing log group keeps its settings.`);
+                }
+            }
+        }
+        return "CWL";
+    }
+    if (args.firehose !== undefined) {
+        const arn = plain(args.firehose.deliveryStreamArn);
+        if (known(arn)) {
+            validateFirehoseStreamArn(arn, "firehose.deliveryStreamArn");
+        }
+        const tags = plain(args.firehose.deliveryStreamTags);
+        if (known(arn) && known(tags) && !Object.values(tags).some(v => typeof v !== "string")) {
+            checkFirehoseTags(arn, tags as Record<string, string>, "firehose.deliveryStreamTags");
+        }
+        return "FH";
+    }
+    return "S3";
+}

@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { asResourceError } from "../inputs";
+import { withDependencies } from "./dependencies";
+import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
+import { checkDelivery, checkPlainDeliverySource } from "./deliverySourceValidation";
+
+/**
+ * The source side of V2 vended-log delivery (seed 004), in the account whose resource emits logs:
+ * the delivery source (PutDeliverySource) and one delivery (CreateDelivery) per destination, each to a
+ * destination given by ARN so the destination can live in another stack or account.
+ *
+ * Every delivery depends on the source and on everything in this component's `dependsOn` (give the
+ * DeliveryDestinations there when they are in the same program), so `up` creates deliveries last and
+ * `destroy` deletes them first: delivery, then source, then destination (seed 004's cleanup order).
+ *
+ * ```ts
+ * const dest = new pulumi.StackReference("org/central/prod");
+ * new DeliverySource("kb-logs", {
+ *     resourceArn: kb.arn, logType: "APPLICATION_LOGS",
+ *     deliveries: { central: { destinationArn: dest.requireOutput("destinationArn") as pulumi.Output<string> } },
+ * });
+ * ```
+ */
+export class DeliverySource extends pulumi.ComponentResource {
+    /** ARN of the delivery source. */
+    public readonly sourceArn: pulumi.Output<string>;
+    /** Name of the delivery source. */
+    public readonly sourceName: pulumi.Output<string>;
+    /** ARN of each delivery, by key. */
+    public readonly deliveryArns: pulumi.Output<Record<string, string>>;
+    /** Region of the source and its deliveries. */
+    public readonly region: pulumi.Output<string>;
+    /** The delivery source resource. */
+    public readonly source: aws.cloudwatch.LogDeliverySource;
+    /** The delivery resources, by key. */
+    public readonly deliveries: Record<string, aws.cloudwatch.LogDelivery>;
+
+    constructor(name: string, args: DeliverySourceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cwlogs:delivery:DeliverySource", name, {}, opts);
+        asResourceError(this, () => checkPlainDeliverySource(args));
+        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, { parent: this }).region;
+        // A ComponentResource's dependsOn is not passed on to its children by the SDK: pass it on, so
+        // the source and deliveries wait for the destinations (and are deleted before them).
+        const upstream = opts?.dependsOn;
+
+        const source = new aws.cloudwatch.LogDeliverySource(`${name}-source`, {
+            name: args.deliverySourceName,
+            resourceArn: args.resourceArn,
+            logType: args.logType,
+            region: args.region,
+            tags: args.tags,
+        }, { parent: this, dependsOn: upstream });
+
+        const deliveries: Record<string, aws.cloudwatch.LogDelivery> = {};
+        let previous: aws.cloudwatch.LogDelivery | undefined;
+        for (const [key, target] of Object.entries(args.deliveries)) {
+            const before = previous !== undefined ? [previous] : [];
+            const dependsOn = withDependencies(upstream, [source, ...before]);
+            const delivery = this.delivery(name, key, target, args, source, region, dependsOn);
+            deliveries[key] = delivery;
+            previous = delivery;
+        }
+
+        this.source = source;
+        this.deliveries = deliveries;
+        this.sourceArn = source.arn;
+        this.sourceName = source.name;
+        this.deliveryArns = pulumi.all(Object.fromEntries(Object.entries(deliveries).map(([k, d]) => [k, d.arn])));
+        this.region = region;
+        this.registerOutputs({
+            sourceArn: this.sourceArn,
+            sourceName: this.sourceName,
+            deliveryArns: this.deliveryArns,
+            region: this.region,
+        });
+    }
+
+    /**
+     * One delivery. Its destination ARN reaches CreateDelivery only through the full check, so a bad
+     * combination known only at deploy time (a StackReference output) fails before the call. The
+     * deliveries of one source are created one after the other, a precaution against concurrent
+     * changes to one source.
+     */
+    private delivery(
+        name: string, key: string, t: DeliveryTargetArgs, args: DeliverySourceArgs,
+        source: aws.cloudwatch.LogDeliverySource, region: pulumi.Output<string>,
+        dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
+    ): aws.cloudwatch.LogDelivery {
+        const checkedDestinationArn = pulumi.output({
+            resourceArn: args.resourceArn, logType: args.logType, region, destinationArn: t.destinationArn,
+            destinationType: t.destinationType, destinationOutputFormat: t.destinationOutputFormat,
+            recordFields: t.recordFields, fieldDelimiter: t.fieldDelimiter, suffixPath: t.suffixPath,
+            enableHiveCompatiblePath: t.enableHiveCompatiblePath,
+        }).apply(v => asResourceError(this, () => {
+            checkDelivery(key, v);
+            return v.destinationArn;
+        }));
+        // @pulumi/aws's s3DeliveryConfigurations is a list whose items need both fields.
+        const s3DeliveryConfigurations = t.suffixPath === undefined && t.enableHiveCompatiblePath === undefined
+            ? undefined
+            : [{ suffixPath: t.suffixPath ?? "", enableHiveCompatiblePath: t.enableHiveCompatiblePath ?? false }];
+        return new aws.cloudwatch.LogDelivery(`${name}-delivery-${key}`, {
+            deliverySourceName: source.name,
+            deliveryDestinationArn: checkedDestinationArn,
+            recordFields: t.recordFields,
+            fieldDelimiter: t.fieldDelimiter,
+            s3DeliveryConfigurations,
+            region: args.region,
+            tags: t.tags ?? args.tags,
+        }, { parent: this, dependsOn });
+    }
+}

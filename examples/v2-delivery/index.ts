@@ -1,0 +1,61 @@
+/**
+ * V2 vended-log delivery in one account (seed 004, "Logging that requires additional permissions
+ * [V2]"): one delivery source, a Bedrock knowledge base's APPLICATION_LOGS, delivered
+ *   - to S3, into a KMS-encrypted ExportBucket whose bucket and key policies get seed 004's
+ *     statements (AWSLogDeliveryAclCheck, AWSLogDeliveryWrite, "Allow Logs Delivery to use the key"),
+ *   - to a CloudWatch Logs log group under /aws/vendedlogs/ with seed 004's resource policy,
+ *   - to a Firehose stream tagged LogDeliveryEnabled = true (the tag the AWSServiceRoleForLogDelivery
+ *     role requires).
+ *
+ *   pulumi config set aws:region us-east-1
+ *   pulumi config set knowledgeBaseArn arn:aws:bedrock:us-east-1:<account>:knowledge-base/<id>
+ *   pulumi up
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DeliveryChain, LOG_DELIVERY_ENABLED_TAG } from "../../index";
+
+const config = new pulumi.Config();
+const knowledgeBaseArn = config.require("knowledgeBaseArn");
+
+// A Firehose stream writing to its own bucket. The tag is what lets log delivery write into it.
+const streamBucket = new aws.s3.Bucket("stream-target", {});
+const firehoseRole = new aws.iam.Role("stream-role", {
+    assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+});
+new aws.iam.RolePolicy("stream-role-s3", {
+    role: firehoseRole.id,
+    policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Action: ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"],
+            Resource: [streamBucket.arn, pulumi.interpolate`${streamBucket.arn}/*`],
+        }],
+    }),
+});
+const stream = new aws.kinesis.FirehoseDeliveryStream("kb-logs", {
+    destination: "extended_s3",
+    extendedS3Configuration: { roleArn: firehoseRole.arn, bucketArn: streamBucket.arn },
+    tags: { [LOG_DELIVERY_ENABLED_TAG]: "true" },
+});
+
+const chain = new DeliveryChain("kb", {
+    resourceArn: knowledgeBaseArn,
+    logType: "APPLICATION_LOGS",
+    destinations: {
+        // SSE-KMS with a key the ExportBucket creates (its default).
+        archive: { s3: { bucket: { encryption: "aws:kms" } }, outputFormat: "json", suffixPath: "kb/{yyyy}/{MM}/{dd}", enableHiveCompatiblePath: false },
+        search: { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/bedrock/kb", retentionInDays: 30 }, outputFormat: "json" },
+        stream: { firehose: { deliveryStreamArn: stream.arn, deliveryStreamTags: stream.tags.apply(t => t ?? {}) }, outputFormat: "json" },
+    },
+});
+
+export const destinationArns = chain.destinationArns;
+export const deliverySourceArn = chain.sourceArn;
+export const deliveryArns = chain.deliveryArns;
+export const bucketName = chain.destinations.archive.bucket!.bucketName;
+export const kmsKeyArn = chain.destinations.archive.bucket!.kmsKeyArn;

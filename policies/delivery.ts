@@ -1,0 +1,9 @@
+/** Vended-log delivery policies and checks (seed 004). */
+export * from "./deliveryCommon";
+export * from "./deliveryBucket";
+export * from "./deliveryKey";
+export * from "./deliveryLogGroup";
+export * from "./deliveryDestination";
+export * from "./deliveryCaller";
+export * from "./deliveryServices";
+export * from "./deliveryValidate";

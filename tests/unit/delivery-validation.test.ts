@@ -1,0 +1,114 @@
+/**
+ * Bad input to the delivery policies and checks: exact messages (issue 4's list; seed 004 for the
+ * 5,120-character limit, the /aws/vendedlogs/ advice, the LogDeliveryEnabled tag and the V2 services).
+ */
+import * as assert from "assert";
+import { checkFirehoseTags } from "../../components/delivery/firehoseTag";
+import {
+    deliveryBucketStatements, deliveryCallerPolicy, deliveryDestinationPolicy, deliveryKeyStatement, deliveryLogGroupPolicy,
+    destinationTypeOfResourceArn, parseDeliveryDestinationArn, RESOURCE_POLICY_MAX_CHARS, validateDeliveryOptions, validateLogType,
+    validateOutputFormat, validateSameRegion,
+} from "../../policies/delivery";
+
+function throwsExactly(fn: () => unknown, message: string): void {
+    assert.throws(fn, (e: Error) => {
+        assert.strictEqual(e.message, message);
+        return true;
+    });
+}
+
+describe("delivery policies: bad input (exact messages)", () => {
+    it("a destination ARN of another service", () => {
+        throwsExactly(() => parseDeliveryDestinationArn("arn:aws:s3:::my-bucket", "destinationArn"),
+            `[destinationArn] "arn:aws:s3:::my-bucket" is an ARN of service "s3": give the ARN of a CloudWatch Logs delivery destination, ` +
+            `"arn:aws:logs:<region>:<account>:delivery-destination:<name>" (the destination stack's destinationArn output), not the bucket, log group or stream itself.`);
+    });
+
+    it("a destination resource of a service seed 004 does not deliver to", () => {
+        throwsExactly(() => destinationTypeOfResourceArn("arn:aws:sqs:us-east-1:111122223333:q", "destinationResourceArn"),
+            `[destinationResourceArn] "arn:aws:sqs:us-east-1:111122223333:q" is an ARN of service "sqs", not a delivery destination resource: ` +
+            `give an S3 bucket ARN ("arn:aws:s3:::my-bucket"), a log group ARN ("arn:aws:logs:<region>:<account>:log-group:<name>") ` +
+            `or a Firehose delivery stream ARN ("arn:aws:firehose:<region>:<account>:deliverystream/<name>").`);
+    });
+
+    it("an output format AWS does not know", () => {
+        throwsExactly(() => validateOutputFormat("csv", "outputFormat"),
+            `[outputFormat] "csv" is not an output format CloudWatch Logs knows: use one of "json", "plain", "w3c", "raw", "parquet", or leave it out for the log type's default.`);
+    });
+
+    it("a field delimiter with parquet", () => {
+        throwsExactly(() => validateDeliveryOptions({ outputFormat: "parquet", fieldDelimiter: "," }),
+            `[fieldDelimiter] a field delimiter only applies to "plain", "w3c" and "raw" output, and the destination's output format is "parquet": ` +
+            `leave [fieldDelimiter] out or use a destination with a text output format.`);
+        assert.doesNotThrow(() => validateDeliveryOptions({ outputFormat: "w3c", fieldDelimiter: "," }));
+    });
+
+    it("Hive paths or suffix paths for a non-S3 destination", () => {
+        throwsExactly(() => validateDeliveryOptions({ destinationType: "CWL", enableHiveCompatiblePath: true }),
+            `[enableHiveCompatiblePath] Hive-compatible paths only apply to S3 destinations, and this destination's type is "CWL": leave [enableHiveCompatiblePath] out.`);
+        throwsExactly(() => validateDeliveryOptions({ destinationType: "FH", suffixPath: "kb/{yyyy}/{MM}" }),
+            `[suffixPath] a suffix path only applies to S3 destinations, and this destination's type is "FH": leave [suffixPath] out.`);
+        assert.doesNotThrow(() => validateDeliveryOptions({ destinationType: "S3", suffixPath: "kb/{yyyy}/{MM}", enableHiveCompatiblePath: true }));
+    });
+
+    it("an unknown log type for a known service of seed 004's table", () => {
+        throwsExactly(() => validateLogType("arn:aws:sso:::instance/ssoins-1234567890abcdef", "ACCESS_LOGS", "logType"),
+            `[logType] "ACCESS_LOGS" is not a log type of IAM Identity Center error logs (seed 004): use "ERROR_LOGS".`);
+        throwsExactly(() => validateLogType("arn:aws:workmail:us-east-1:111122223333:organization/m-0123456789abcdef0123456789abcdef", "ERROR_LOGS", "logType"),
+            `[logType] "ERROR_LOGS" is not a log type of Amazon WorkMail logs (seed 004): use "ACCESS_CONTROL_LOGS", "AUTHENTICATION_LOGS", ` +
+            `"WORKMAIL_AVAILABILITY_PROVIDER_LOGS", "WORKMAIL_MAILBOX_ACCESS_LOGS", "WORKMAIL_PERSONAL_ACCESS_TOKEN_LOGS".`);
+        // A service outside the table is not checked.
+        assert.strictEqual(validateLogType("arn:aws:cloudfront::111122223333:distribution/E1", "ACCESS_LOGS", "logType"), "ACCESS_LOGS");
+        assert.strictEqual(validateLogType("arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB1", "APPLICATION_LOGS", "logType"), "APPLICATION_LOGS");
+    });
+
+    it("a log group resource policy over 5,120 characters, with seed 004's /aws/vendedlogs/ advice", () => {
+        const many = Array.from({ length: 80 }, (_, i) => `/my/app/group-${i}`);
+        const doc = { region: "us-east-1", account: "999999999999", sourceAccounts: ["111122223333"], logGroupNames: many };
+        let size = 0;
+        try {
+            deliveryLogGroupPolicy(doc);
+        } catch (e) {
+            size = Number(/is (\d+) characters/.exec((e as Error).message)?.[1]);
+        }
+        assert.ok(size > RESOURCE_POLICY_MAX_CHARS, `size ${size}`);
+        throwsExactly(() => deliveryLogGroupPolicy(doc),
+            `[logGroupNames] the log group resource policy is ${size} characters, over CloudWatch Logs' limit of 5120 (seed 004): ` +
+            `deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
+        // The advice works: one pattern covers them all.
+        const one = deliveryLogGroupPolicy({ ...doc, logGroupNames: ["/aws/vendedlogs/*"] });
+        assert.deepStrictEqual(one.Statement[0].Resource, ["arn:aws:logs:us-east-1:999999999999:log-group:/aws/vendedlogs/*"]);
+    });
+
+    it("a Firehose stream without the LogDeliveryEnabled tag", () => {
+        throwsExactly(() => checkFirehoseTags("arn:aws:firehose:us-east-1:111122223333:deliverystream/s", { team: "x" }, "firehose.deliveryStreamTags"),
+            `[firehose.deliveryStreamTags] the Firehose stream "arn:aws:firehose:us-east-1:111122223333:deliverystream/s" has no tag LogDeliveryEnabled = "true": ` +
+            `the AWSServiceRoleForLogDelivery role only writes to streams with that tag (seed 004). Add tags: { LogDeliveryEnabled: "true" } to the stream ` +
+            "(or run `aws firehose tag-delivery-stream --delivery-stream-name <name> --tags Key=LogDeliveryEnabled,Value=true`).");
+        assert.doesNotThrow(() => checkFirehoseTags("arn:aws:firehose:us-east-1:111122223333:deliverystream/s", { LogDeliveryEnabled: "true" }, "x"));
+    });
+
+    it("source and destination in different regions", () => {
+        throwsExactly(() => validateSameRegion("us-east-1", "arn:aws:logs:eu-west-1:999999999999:delivery-destination:central"),
+            `[destinationArn] the delivery destination is in region "eu-west-1" but the delivery source is in "us-east-1": ` +
+            `a delivery connects a source and a destination of the same region; create the destination in "us-east-1".`);
+    });
+
+    it("both source accounts and an organization; neither", () => {
+        throwsExactly(() => deliveryBucketStatements({ bucket: "central-logs", region: "us-east-1", sourceAccounts: ["111122223333"], sourceOrgId: "o-abcdefghij" }),
+            "[sourceAccounts] Only one of [sourceAccounts] and [sourceOrgId] can be given: list the accounts whose resources deliver logs here, or name their organization.");
+        throwsExactly(() => deliveryKeyStatement({ region: "us-east-1" }),
+            "[sourceAccounts] at least one source account is required (seed 004: aws:SourceAccount lists the accounts for which logs are delivered): " +
+            "give the 12-digit IDs of the accounts whose delivery sources send logs here, or [sourceOrgId].");
+        throwsExactly(() => deliveryDestinationPolicy({ destinationArn: "arn:aws:logs:us-east-1:999999999999:delivery-destination:d" }),
+            "[sourceAccounts] at least one source account is required: give the 12-digit IDs of the accounts whose delivery sources deliver to this destination, or [sourceOrgId].");
+    });
+
+    it("a permission model other than v1/v2; the S3 caller policy without a bucket", () => {
+        throwsExactly(() => deliveryKeyStatement({ region: "us-east-1", sourceAccounts: ["111122223333"], permissions: "v3" as "v1" }),
+            `[permissions] "v3" is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in seed 004's table ` +
+            `(delivery sources, destinations and deliveries) or "v1" for those listed as Supported [V1 Permissions].`);
+        throwsExactly(() => deliveryCallerPolicy({ region: "us-east-1", account: "111122223333", destinations: ["s3"] }),
+            `[bucket] the bucket is required with destination "s3": give the name of the bucket that receives the logs.`);
+    });
+});
