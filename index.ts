@@ -4,3 +4,4 @@
  */
 export * from "./components";
 export * from "./policies";
+export * from "./dynamic-providers";

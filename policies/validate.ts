@@ -11,6 +11,9 @@ import { Partition, PARTITIONS, partitionOfRegion, REGIONS } from "./partition";
 export class ValidationError extends Error {
     constructor(public readonly argument: string, message: string) {
         super(`[${argument}] ${message}`);
+        // Set again: inside a Pulumi dynamic provider this class is serialized, and the serializer
+        // rewrites `super(message)` into `Error.call(this, message)`, which drops the message.
+        this.message = `[${argument}] ${message}`;
         this.name = "ValidationError";
     }
 }

@@ -32,4 +32,17 @@ describe("examples/same-account (mocks)", () => {
         assert.strictEqual(program.prefix as unknown, "exports-7f3a9c");
         assert.ok((await valueOf(program.kmsKeyArn) as string).startsWith("arn:aws:kms:us-east-1:123456789012:key/"));
     });
+
+    it("declares an ExportTask into that bucket and prefix, which waits for every child of the bucket", async () => {
+        const task = m.named("first-day");
+        assert.strictEqual(task.type, "pulumi-nodejs:dynamic/cwlogs:ExportTask");
+        assert.strictEqual(task.inputs.destination, await valueOf(program.bucketName));
+        assert.strictEqual(task.inputs.destinationPrefix, "exports-7f3a9c");
+        assert.strictEqual(task.inputs.logGroupName, "my-log-group");
+        assert.strictEqual(task.inputs.from, "2025-01-01T00:00:00Z", "the provider's check normalizes it to ms");
+        // dependsOn the component expands to its children: the export waits for the bucket policy and key.
+        for (const child of ["exports-policy", "exports-key", "exports-encryption"]) {
+            assert.ok(task.dependencies.includes(m.named(child).urn), `${child} in ${task.dependencies.join(", ")}`);
+        }
+    });
 });

@@ -1,0 +1,296 @@
+/**
+ * The export engine: start an export (or adopt the one a crashed run started), wait out the
+ * one-active-task limit, wait for the task to finish, retry transient failures, all within a deadline.
+ * The decisions are in ./decisions; this module only sequences calls, sleeps and reports progress.
+ */
+import {
+    backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay, shouldCancel,
+} from "./decisions";
+import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
+import { acquireSlot } from "./queue";
+import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
+
+/** What the engine reports while it works (for logs and progress bars). */
+export type ProgressEvent =
+    | { readonly kind: "created"; readonly taskId: string }
+    | { readonly kind: "adopted"; readonly taskId: string; readonly statusCode?: string }
+    | { readonly kind: "waiting-for-slot"; readonly holderTaskId?: string; readonly delayMs: number }
+    | { readonly kind: "status"; readonly taskId: string; readonly statusCode?: string }
+    | { readonly kind: "retry"; readonly operation: string; readonly error: string; readonly delayMs: number };
+
+/** Options of {@link runExport} and the other engine calls. */
+export interface EngineOptions {
+    /** Epoch milliseconds after which the engine gives up (queueing, waiting and retries included). */
+    readonly deadline: number;
+    /** Wait until the task is COMPLETED, FAILED or CANCELLED. Defaults to `true`. */
+    readonly waitForCompletion?: boolean;
+    /** Creates with the same key run one at a time in this process: use account and region. Defaults to `"default"`. */
+    readonly queueKey?: string;
+    readonly onProgress?: (event: ProgressEvent) => void;
+    /** Overrides of {@link DEFAULT_TIMING}. */
+    readonly timing?: Partial<Timing>;
+    /** Facts for explaining permission failures. */
+    readonly explain?: ExplainContext;
+    /** Test hooks. */
+    readonly sleep?: (ms: number) => Promise<void>;
+    readonly random?: () => number;
+    readonly now?: () => number;
+}
+
+/** Why the engine gave up. */
+export type ExportErrorReason = "failed" | "cancelled" | "timeout" | "rejected";
+
+/** An export that did not complete; `task` is set when a task exists (it must stay in state). */
+export interface ExportError extends Error {
+    readonly name: "ExportError";
+    readonly reason: ExportErrorReason;
+    readonly task?: ExportTaskInfo;
+}
+
+/**
+ * Builds an {@link ExportError}. A factory, not a subclass of Error: Pulumi's closure serializer
+ * rewrites `super(message)` into `Error.call(this, message)`, which drops the message.
+ */
+export function exportError(reason: ExportErrorReason, message: string, task?: ExportTaskInfo): ExportError {
+    return Object.assign(new Error(message), { name: "ExportError" as const, reason, task });
+}
+
+/** True for errors thrown by the engine's {@link exportError}. */
+export function isExportError(e: unknown): e is ExportError {
+    return e instanceof Error && e.name === "ExportError";
+}
+
+/** The task the engine ended with; `adopted` when a previous run had created it. */
+export interface ExportResult {
+    readonly task: ExportTaskInfo;
+    readonly adopted: boolean;
+}
+
+interface Ctx {
+    readonly o: EngineOptions;
+    readonly t: Timing;
+    readonly now: () => number;
+    readonly sleep: (ms: number) => Promise<void>;
+    readonly random: () => number;
+    readonly emit: (e: ProgressEvent) => void;
+}
+
+function makeContext(o: EngineOptions): Ctx {
+    return {
+        o,
+        t: { ...DEFAULT_TIMING, ...o.timing },
+        now: o.now ?? Date.now,
+        sleep: o.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms))),
+        random: o.random ?? Math.random,
+        emit: o.onProgress ?? (() => undefined),
+    };
+}
+
+function errorText(e: unknown): string {
+    const x = e as ErrorLike;
+    return `${x.name ?? "Error"}: ${x.message ?? String(e)}`;
+}
+
+/** Runs `fn`, retrying throttling, 5xx and dropped connections with backoff until the deadline. */
+async function withRetries<T>(c: Ctx, operation: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await fn();
+        } catch (e) {
+            const delay = classifyError(e as ErrorLike) === "transient"
+                ? clampToDeadline(backoffDelay(attempt, c.t.retryBaseMs, c.t.retryMaxMs, c.random()), c.now(), c.o.deadline)
+                : undefined;
+            if (delay === undefined) {
+                throw e;
+            }
+            c.emit({ kind: "retry", operation, error: errorText(e), delayMs: delay });
+            await c.sleep(delay);
+        }
+    }
+}
+
+/** Pages of 50 read when looking for a finished task of a crashed run (AWS keeps finished tasks listed). */
+const COMPLETED_PAGES = 3;
+
+async function listByStatus(c: Ctx, api: ExportApi, statusCode: ExportStatus, maxPages = 1): Promise<ExportTaskInfo[]> {
+    const tasks: ExportTaskInfo[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+        const token = nextToken;
+        const out = await withRetries(c, "DescribeExportTasks", () => api.describeExportTasks({ statusCode, limit: 50, nextToken: token }));
+        // Filtered again here: some implementations (moto) ignore statusCode.
+        tasks.push(...out.tasks.filter(t => t.statusCode === statusCode));
+        nextToken = out.nextToken;
+        if (nextToken === undefined) {
+            break;
+        }
+    }
+    return tasks;
+}
+
+async function listActive(c: Ctx, api: ExportApi): Promise<ExportTaskInfo[]> {
+    return [...await listByStatus(c, api, "PENDING"), ...await listByStatus(c, api, "RUNNING")];
+}
+
+function adopt(c: Ctx, task: ExportTaskInfo): ExportResult {
+    c.emit({ kind: "adopted", taskId: task.taskId, statusCode: task.statusCode });
+    return { task, adopted: true };
+}
+
+function timeout(what: string, task?: ExportTaskInfo): ExportError {
+    return exportError("timeout", `deadline reached while ${what}: raise [timeoutMinutes], or run the export when the account's export slot is free.`, task);
+}
+
+function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
+    return {
+        taskId: id, taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: r.to,
+        destination: r.destination, destinationPrefix: r.destinationPrefix, statusCode: "PENDING",
+    };
+}
+
+/** Waits until the slot is free (undefined) or our own task is found among the active ones. */
+async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits: { n: number }): Promise<ExportTaskInfo | undefined> {
+    let slept = false;
+    for (;;) {
+        const decision = decideOnSlot(await listActive(c, api), request);
+        if (decision.kind === "adopt") {
+            return decision.task;
+        }
+        if (decision.kind === "create" && slept) {
+            return undefined;
+        }
+        const holder = decision.kind === "wait" ? decision.holder?.taskId : undefined;
+        const delay = clampToDeadline(backoffDelay(waits.n++, c.t.slotBaseMs, c.t.slotMaxMs, c.random()), c.now(), c.o.deadline);
+        if (delay === undefined) {
+            throw timeout(`waiting for the account's one export slot${holder ? ` (held by task ${holder})` : ""}`);
+        }
+        c.emit({ kind: "waiting-for-slot", holderTaskId: holder, delayMs: delay });
+        await c.sleep(delay);
+        slept = true;
+    }
+}
+
+/** CreateExportTask, or adoption of the same export a crashed run started; never a duplicate. */
+async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
+    // Active tasks of ours surface as LimitExceededException below; a finished one only in this list.
+    const done = pickAdoptable(await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES), request);
+    if (done !== undefined) {
+        return adopt(c, done);
+    }
+    const waits = { n: 0 };
+    for (let retries = 0; ; ) {
+        try {
+            const id = await api.createExportTask(request);
+            c.emit({ kind: "created", taskId: id });
+            return { task: pendingTask(id, request), adopted: false };
+        } catch (e) {
+            const kind = classifyError(e as ErrorLike);
+            if (kind === "limit") {
+                const mine = await waitForSlot(c, api, request, waits);
+                if (mine !== undefined) {
+                    return adopt(c, mine);
+                }
+                continue;
+            }
+            if (kind !== "transient") {
+                const message = (e as ErrorLike).message ?? String(e);
+                const why = c.o.explain ? explainExportFailure(message, c.o.explain) : undefined;
+                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}${why === undefined ? "" : `\nWhy: ${why}`}`);
+            }
+            const delay = clampToDeadline(backoffDelay(retries++, c.t.retryBaseMs, c.t.retryMaxMs, c.random()), c.now(), c.o.deadline);
+            if (delay === undefined) {
+                throw timeout(`retrying CreateExportTask after ${errorText(e)}`);
+            }
+            c.emit({ kind: "retry", operation: "CreateExportTask", error: errorText(e), delayMs: delay });
+            await c.sleep(delay);
+            // The lost answer may have been a success: look before creating again.
+            const existing = pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+            if (existing !== undefined) {
+                return adopt(c, existing);
+            }
+        }
+    }
+}
+
+/** DescribeExportTasks by id (with retries); `undefined` when AWS no longer lists the task. */
+export async function describeTask(api: ExportApi, taskId: string, options: EngineOptions): Promise<ExportTaskInfo | undefined> {
+    const c = makeContext(options);
+    try {
+        const page = await withRetries(c, "DescribeExportTasks", () => api.describeExportTasks({ taskId }));
+        return page.tasks.find(t => t.taskId === taskId);
+    } catch (e) {
+        if (classifyError(e as ErrorLike) === "not-found") {
+            return undefined;
+        }
+        throw e;
+    }
+}
+
+/** Polls our task until it is terminal; COMPLETED returns it, FAILED/CANCELLED throw an explained error. */
+export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options: EngineOptions): Promise<ExportTaskInfo> {
+    const c = makeContext(options);
+    const start = c.now();
+    let current = task;
+    while (!isTerminal(current.statusCode)) {
+        const delay = clampToDeadline(pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
+        if (delay === undefined) {
+            throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
+        }
+        await c.sleep(delay);
+        const seen = await describeTask(api, task.taskId, options);
+        current = seen === undefined ? current : { ...current, ...seen };
+        c.emit({ kind: "status", taskId: task.taskId, statusCode: current.statusCode });
+    }
+    if (current.statusCode !== "COMPLETED") {
+        const status = current.statusCode ?? "FAILED";
+        const message = c.o.explain
+            ? describeFailure(status, current.statusMessage, c.o.explain)
+            : `export task ${status}: ${current.statusMessage ?? ""}`;
+        throw exportError(status === "CANCELLED" ? "cancelled" : "failed", message, current);
+    }
+    return current;
+}
+
+/**
+ * Runs one export: queue behind other creates of this process for the same key, create or adopt,
+ * then (by default) wait for completion. Throws {@link ExportError}.
+ */
+export async function runExport(api: ExportApi, request: ExportRequest, options: EngineOptions): Promise<ExportResult> {
+    const c = makeContext(options);
+    const free = await acquireSlot(options.queueKey ?? "default", options.deadline,
+        () => timeout("queued behind other exports of this account"));
+    try {
+        const started = await startOrAdopt(c, api, request);
+        if (options.waitForCompletion === false || started.task.statusCode === "COMPLETED") {
+            return started;
+        }
+        return { task: await waitForTask(api, started.task, options), adopted: started.adopted };
+    } finally {
+        free();
+    }
+}
+
+/** What {@link cancelExport} did. */
+export type CancelOutcome = "cancelled" | "not-running" | "already-finished" | "not-found";
+
+/** CancelExportTask when the task is PENDING or RUNNING; a task that just finished is not an error. */
+export async function cancelExport(api: ExportApi, taskId: string, options: EngineOptions): Promise<CancelOutcome> {
+    const c = makeContext(options);
+    const task = await describeTask(api, taskId, options);
+    if (task === undefined) {
+        return "not-found";
+    }
+    if (!shouldCancel(task.statusCode)) {
+        return "not-running";
+    }
+    try {
+        await withRetries(c, "CancelExportTask", () => api.cancelExportTask(taskId));
+        return "cancelled";
+    } catch (e) {
+        const kind = classifyError(e as ErrorLike);
+        if (kind === "already-finished" || kind === "not-found") {
+            return kind;
+        }
+        throw e;
+    }
+}

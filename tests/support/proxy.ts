@@ -1,0 +1,264 @@
+/**
+ * A small HTTP proxy between the AWS SDK and moto that adds what moto does not model for export
+ * tasks: tasks held RUNNING for a set time, the one-active-task limit (LimitExceededException), the
+ * statusCode filter of DescribeExportTasks, "already finished" on cancel, FAILED tasks with AWS's
+ * messages, and injected throttling, 500s and dropped connections. Everything else passes through.
+ */
+import * as http from "http";
+import * as net from "net";
+
+/** A fault injected into the next CloudWatch Logs request of a given operation. */
+export type Fault = "throttle" | "500" | "drop" | "drop-after-forward" | "already-finished" | "bucket-acl-denied";
+
+/** What AWS answers CreateExportTask when the bucket policy lacks the GetBucketAcl grant. */
+export const GET_BUCKET_ACL_FAILED =
+    "GetBucketAcl call on the given bucket failed. Please check if CloudWatch Logs has been granted permission to perform this operation.";
+
+export interface ProxyOptions {
+    /** How long a created task is reported RUNNING. Defaults to 0 (moto's instant completion). */
+    holdMs?: number;
+    /** Answer LimitExceededException while a task is active. Defaults to `true`. */
+    enforceLimit?: boolean;
+}
+
+interface Tracked {
+    taskId: string;
+    taskName: string;
+    createdAt: number;
+    cancelled: boolean;
+    /** When set, the task ends FAILED with this message instead of COMPLETED. */
+    failWith?: string;
+}
+
+/** A request log entry. */
+export interface Seen {
+    operation: string;
+    at: number;
+    fault?: Fault;
+    /** The status the proxy answered with. */
+    status?: number;
+    /** DescribeExportTasks: the statusCode filter, when one was given. */
+    statusCode?: string;
+}
+
+export interface Proxy {
+    readonly endpoint: string;
+    /** Every Logs operation the proxy received, in order. */
+    readonly seen: Seen[];
+    /** CreateExportTask calls forwarded to moto, with the task name and id moto returned. */
+    readonly created: { taskName: string; taskId: string; at: number }[];
+    /** LimitExceededException answers sent. */
+    limitRejections: number;
+    /** Highest number of simultaneously active tasks seen at any create. */
+    maxActive: number;
+    options: Required<ProxyOptions>;
+    /** Queues faults for the next requests of `operation` (e.g. "CreateExportTask"). */
+    inject(operation: string, ...faults: Fault[]): void;
+    /** Tasks whose name starts with `taskNamePrefix` end FAILED with `message`. */
+    failTasks(taskNamePrefix: string, message: string): void;
+    /** Number of tasks active now. */
+    active(): number;
+    /** Calls of `operation` received. */
+    count(operation: string): number;
+    /** Forgets tasks and counters (not moto's state). */
+    clear(): void;
+    stop(): Promise<void>;
+}
+
+const LOGS_TARGET = /^Logs_20140328\.(\w+)$/;
+
+function readBody(stream: http.IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => resolve(Buffer.concat(chunks)));
+        stream.on("error", reject);
+    });
+}
+
+function jsonError(res: http.ServerResponse, status: number, type: string, message: string): void {
+    const body = JSON.stringify({ __type: type, message });
+    res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(body), "x-amzn-errortype": type });
+    res.end(body);
+}
+
+/** Starts a proxy on a free loopback port in front of `target` (moto's endpoint). */
+export async function startProxy(target: string, options: ProxyOptions = {}): Promise<Proxy> {
+    const upstream = new URL(target);
+    const tracked = new Map<string, Tracked>();
+    const faults = new Map<string, Fault[]>();
+    const failures: { prefix: string; message: string }[] = [];
+    const sockets = new Set<net.Socket>();
+
+    const isActive = (t: Tracked, now: number): boolean => !t.cancelled && now - t.createdAt < proxy.options.holdMs;
+    /** Creates forwarded to moto and not answered yet: they hold the slot too (concurrent creates race). */
+    let creating = 0;
+    const activeNow = (): number => creating + [...tracked.values()].filter(t => isActive(t, Date.now())).length;
+
+    const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+        new Promise((resolve, reject) => {
+            const up = http.request({
+                host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
+                headers: { ...req.headers, host: upstream.host },
+            }, r => { readBody(r).then(b => resolve({ status: r.statusCode ?? 500, headers: r.headers, body: b }), reject); });
+            up.on("error", reject);
+            up.end(body);
+        });
+
+    const send = (res: http.ServerResponse, status: number, headers: http.IncomingHttpHeaders, body: Buffer): void => {
+        const h: http.OutgoingHttpHeaders = { ...headers, "content-length": body.length };
+        delete h["transfer-encoding"];
+        res.writeHead(status, h);
+        res.end(body);
+    };
+
+    const rewriteTask = (task: Record<string, unknown>, now: number): Record<string, unknown> => {
+        const t = tracked.get(String(task.taskId));
+        if (t === undefined) {
+            return task;
+        }
+        if (t.cancelled) {
+            return { ...task, status: { code: "CANCELLED", message: "Cancelled by user" } };
+        }
+        if (isActive(t, now)) {
+            return { ...task, status: { code: "RUNNING", message: "Task is running" } };
+        }
+        if (t.failWith !== undefined) {
+            return { ...task, status: { code: "FAILED", message: t.failWith } };
+        }
+        return task;
+    };
+
+    const handleLogs = async (operation: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
+        const entry: Seen = { operation, at: Date.now() };
+        proxy.seen.push(entry);
+        const fault = faults.get(operation)?.shift();
+        entry.fault = fault;
+        if (fault === "throttle") {
+            entry.status = 400;
+            return jsonError(res, 400, "ThrottlingException", "Rate exceeded");
+        }
+        if (fault === "500") {
+            entry.status = 500;
+            return jsonError(res, 500, "ServiceUnavailableException", "injected 500");
+        }
+        if (fault === "drop") {
+            req.socket.destroy();
+            return;
+        }
+        if (fault === "bucket-acl-denied") {
+            entry.status = 400;
+            return jsonError(res, 400, "InvalidParameterException", GET_BUCKET_ACL_FAILED);
+        }
+        if (fault === "already-finished") {
+            entry.status = 400;
+            return jsonError(res, 400, "InvalidOperationException", "The specified export task has already finished");
+        }
+        const input = JSON.parse(body.toString() || "{}") as Record<string, unknown>;
+        if (typeof input.statusCode === "string") {
+            entry.statusCode = input.statusCode;
+        }
+        const now = Date.now();
+        if (operation === "CreateExportTask") {
+            const active = activeNow();
+            if (active > 0 && proxy.options.enforceLimit) {
+                proxy.limitRejections++;
+                entry.status = 400;
+                return jsonError(res, 400, "LimitExceededException", "Resource limit exceeded.");
+            }
+            creating++;
+            const r = await forward(req, body).finally(() => { creating--; });
+            if (r.status === 200) {
+                const taskId = String((JSON.parse(r.body.toString()) as { taskId: string }).taskId);
+                const taskName = String(input.taskName ?? "");
+                const fail = failures.find(f => taskName.startsWith(f.prefix));
+                tracked.set(taskId, { taskId, taskName, createdAt: Date.now(), cancelled: false, failWith: fail?.message });
+                proxy.created.push({ taskName, taskId, at: Date.now() });
+                proxy.maxActive = Math.max(proxy.maxActive, active + 1);
+            }
+            entry.status = r.status;
+            if (fault === "drop-after-forward") {
+                req.socket.destroy();
+                return;
+            }
+            return send(res, r.status, r.headers, r.body);
+        }
+        if (operation === "CancelExportTask") {
+            const t = tracked.get(String(input.taskId));
+            if (t !== undefined && !isActive(t, now)) {
+                entry.status = 400;
+                return jsonError(res, 400, "InvalidOperationException", "The specified export task has already finished");
+            }
+            if (t !== undefined) {
+                t.cancelled = true;
+            }
+        }
+        const r = await forward(req, body);
+        entry.status = r.status;
+        if (fault === "drop-after-forward") {
+            req.socket.destroy();
+            return;
+        }
+        if (operation === "DescribeExportTasks" && r.status === 200) {
+            const out = JSON.parse(r.body.toString()) as { exportTasks?: Record<string, unknown>[] };
+            let tasks = (out.exportTasks ?? []).map(t => rewriteTask(t, now));
+            if (typeof input.statusCode === "string") {
+                tasks = tasks.filter(t => (t.status as { code?: string } | undefined)?.code === input.statusCode);
+            }
+            return send(res, 200, r.headers, Buffer.from(JSON.stringify({ ...out, exportTasks: tasks })));
+        }
+        return send(res, r.status, r.headers, r.body);
+    };
+
+    const server = http.createServer((req, res) => {
+        readBody(req).then(async body => {
+            const target = String(req.headers["x-amz-target"] ?? "");
+            const m = LOGS_TARGET.exec(target);
+            if (m) {
+                return handleLogs(m[1], req, res, body);
+            }
+            const r = await forward(req, body);
+            return send(res, r.status, r.headers, r.body);
+        }).catch(e => {
+            if (!res.headersSent) {
+                jsonError(res, 502, "ProxyError", String(e));
+            }
+        });
+    });
+    server.on("connection", s => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+    await new Promise<void>(resolve => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+
+    const proxy: Proxy = {
+        endpoint: `http://127.0.0.1:${port}`,
+        seen: [],
+        created: [],
+        limitRejections: 0,
+        maxActive: 0,
+        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true },
+        inject(operation, ...f) {
+            faults.set(operation, [...(faults.get(operation) ?? []), ...f]);
+        },
+        failTasks(prefix, message) {
+            failures.push({ prefix, message });
+        },
+        active: activeNow,
+        count: operation => proxy.seen.filter(s => s.operation === operation).length,
+        clear() {
+            tracked.clear();
+            faults.clear();
+            failures.length = 0;
+            proxy.seen.length = 0;
+            proxy.created.length = 0;
+            proxy.limitRejections = 0;
+            proxy.maxActive = 0;
+        },
+        stop: () => new Promise<void>(resolve => {
+            for (const s of sockets) {
+                s.destroy();
+            }
+            server.close(() => resolve());
+        }),
+    };
+    return proxy;
+}

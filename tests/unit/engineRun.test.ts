@@ -1,0 +1,167 @@
+/** runExport / cancelExport against an in-memory ExportApi with a virtual clock. */
+import * as assert from "assert";
+import {
+    cancelExport, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError, ProgressEvent, runExport,
+} from "../../dynamic-providers/engine";
+
+interface FakeTask extends ExportTaskInfo {
+    endsAt: number;
+    finalStatus: ExportStatus;
+    cancelled?: boolean;
+}
+
+/** One-active-task AWS in memory; time only moves when the engine sleeps. */
+class FakeAws implements ExportApi {
+    now = 1_000_000;
+    tasks: FakeTask[] = [];
+    calls: string[] = [];
+    durationMs = 1000;
+    constructor(private readonly limit = true) {}
+    status(t: FakeTask): string {
+        return t.cancelled ? "CANCELLED" : this.now < t.endsAt ? "RUNNING" : t.finalStatus;
+    }
+    view(t: FakeTask): ExportTaskInfo {
+        return { ...t, statusCode: this.status(t), statusMessage: this.status(t) === "FAILED" ? "PutObject call on the given bucket failed" : undefined };
+    }
+    add(r: ExportRequest, finalStatus: ExportStatus = "COMPLETED", durationMs = this.durationMs): FakeTask {
+        const t: FakeTask = { ...r, taskId: `task-${this.tasks.length + 1}`, endsAt: this.now + durationMs, finalStatus };
+        this.tasks.push(t);
+        return t;
+    }
+    async createExportTask(r: ExportRequest): Promise<string> {
+        this.calls.push("create");
+        if (this.limit && this.tasks.some(t => this.status(t) === "RUNNING")) {
+            throw Object.assign(new Error("Resource limit exceeded."), { name: "LimitExceededException" });
+        }
+        return this.add(r).taskId;
+    }
+    async describeExportTasks(q: { taskId?: string; statusCode?: ExportStatus }): Promise<{ tasks: ExportTaskInfo[] }> {
+        this.calls.push("describe");
+        return { tasks: this.tasks.map(t => this.view(t)).filter(t => (q.taskId === undefined || t.taskId === q.taskId) && (q.statusCode === undefined || t.statusCode === q.statusCode)) };
+    }
+    async cancelExportTask(taskId: string): Promise<void> {
+        this.calls.push("cancel");
+        const t = this.tasks.find(x => x.taskId === taskId);
+        if (t) {
+            t.cancelled = true;
+        }
+    }
+    options(extra: { deadlineMs?: number; events?: ProgressEvent[] } = {}) {
+        return {
+            deadline: this.now + (extra.deadlineMs ?? 3600_000),
+            now: () => this.now,
+            sleep: async (ms: number) => { this.now += ms; },
+            random: () => 0.5,
+            onProgress: (e: ProgressEvent) => extra.events?.push(e),
+            queueKey: `fake-${Math.random()}`,
+        };
+    }
+}
+
+const req = (taskName: string): ExportRequest => ({
+    taskName, logGroupName: "/g", from: 1_700_000_000_000, to: 1_700_000_360_000, destination: "b", destinationPrefix: "exportedlogs",
+});
+
+describe("runExport (in-memory AWS, virtual clock)", () => {
+    it("creates and waits until COMPLETED with few polls", async () => {
+        const aws = new FakeAws();
+        aws.durationMs = 60_000;
+        const start = aws.now;
+        const r = await runExport(aws, req("a"), aws.options());
+        assert.strictEqual(r.task.statusCode, "COMPLETED");
+        assert.strictEqual(r.adopted, false);
+        const polls = aws.calls.filter(c => c === "describe").length - 1;
+        assert.ok(polls <= 30, `${polls} polls for a 60 s export`);
+        assert.ok(aws.now - start - 60_000 <= 0.25 * 60_000, `noticed ${aws.now - start - 60_000} ms late`);
+    });
+
+    it("waits with backoff while another task holds the slot, then exports", async () => {
+        const aws = new FakeAws();
+        aws.add(req("someone-else"), "COMPLETED", 120_000);
+        const events: ProgressEvent[] = [];
+        const r = await runExport(aws, req("mine"), aws.options({ events }));
+        assert.strictEqual(r.task.statusCode, "COMPLETED");
+        const waits = events.filter(e => e.kind === "waiting-for-slot").map(e => (e as { delayMs: number }).delayMs);
+        assert.ok(waits.length >= 3 && waits.length <= 10, `${waits.length} waits for a 2 minute holder`);
+        assert.ok(waits[1] > waits[0] && waits[2] > waits[1], `backoff grows: ${waits.join(", ")}`);
+        assert.strictEqual(events.filter(e => e.kind === "created").length, 1);
+    });
+
+    it("gives up at the deadline with a timeout naming [timeoutMinutes]", async () => {
+        const aws = new FakeAws();
+        aws.add(req("someone-else"), "COMPLETED", 3600_000);
+        await assert.rejects(runExport(aws, req("mine"), aws.options({ deadlineMs: 60_000 })),
+            (e: Error) => isExportError(e) && e.reason === "timeout" && /slot \(held by task task-1\).*\[timeoutMinutes\]/.test(e.message));
+    });
+
+    it("a FAILED task is an ExportError carrying the task and the explanation", async () => {
+        const aws = new FakeAws();
+        aws.createExportTask = async (r: ExportRequest) => aws.add(r, "FAILED").taskId;
+        const o = { ...aws.options(), explain: { bucket: "b", region: "us-east-1", account: "123456789012" } };
+        await assert.rejects(runExport(aws, req("f"), o), (e: Error) =>
+            isExportError(e) && e.reason === "failed" && e.task?.taskId === "task-1" && /"AllowCloudWatchLogsPutObject"/.test(e.message));
+    });
+
+    it("adopts a COMPLETED task of an earlier run without creating", async () => {
+        const aws = new FakeAws();
+        aws.add(req("again"), "COMPLETED", 0);
+        const r = await runExport(aws, req("again"), aws.options());
+        assert.strictEqual(r.adopted, true);
+        assert.ok(!aws.calls.includes("create"));
+    });
+
+    it("looks through three pages of finished tasks for one to adopt", async () => {
+        const aws = new FakeAws();
+        for (let i = 0; i < 120; i++) {
+            aws.add(req(`old-${i}`), "COMPLETED", 0);
+        }
+        aws.add(req("deep"), "COMPLETED", 0);
+        const all = aws.describeExportTasks.bind(aws);
+        aws.describeExportTasks = async (q: { taskId?: string; statusCode?: ExportStatus; nextToken?: string }) => {
+            const { tasks } = await all(q);
+            const start = Number(q.nextToken ?? "0");
+            const next = start + 50 < tasks.length ? String(start + 50) : undefined;
+            return { tasks: tasks.slice(start, start + 50), nextToken: next };
+        };
+        const r = await runExport(aws, req("deep"), aws.options());
+        assert.strictEqual(r.adopted, true);
+        assert.strictEqual(r.task.taskId, "task-121");
+        assert.strictEqual(aws.calls.filter(c => c === "describe").length, 3);
+    });
+
+    it("does not wait when waitForCompletion is false", async () => {
+        const aws = new FakeAws();
+        const r = await runExport(aws, req("nowait"), { ...aws.options(), waitForCompletion: false });
+        assert.strictEqual(r.task.statusCode, "PENDING");
+        assert.deepStrictEqual(aws.calls, ["describe", "create"]);
+    });
+
+    it("creates of one process and key run one at a time", async () => {
+        const aws = new FakeAws();
+        aws.durationMs = 0;
+        let running = 0;
+        let max = 0;
+        const slow: ExportApi = {
+            createExportTask: async r => { running++; max = Math.max(max, running); await new Promise(x => setTimeout(x, 20)); running--; return aws.createExportTask(r); },
+            describeExportTasks: q => aws.describeExportTasks(q),
+            cancelExportTask: id => aws.cancelExportTask(id),
+        };
+        const o = { deadline: Date.now() + 10_000, queueKey: "same-account", timing: { pollMinMs: 1 } };
+        await Promise.all([1, 2, 3].map(i => runExport(slow, req(`q${i}`), o)));
+        assert.strictEqual(max, 1);
+    });
+});
+
+describe("cancelExport", () => {
+    it("cancels a running task, leaves a finished one, and treats 'already finished' as done", async () => {
+        const aws = new FakeAws();
+        const t = aws.add(req("c"), "COMPLETED", 10_000);
+        assert.strictEqual(await cancelExport(aws, t.taskId, aws.options()), "cancelled");
+        const done = aws.add(req("d"), "COMPLETED", 0);
+        assert.strictEqual(await cancelExport(aws, done.taskId, aws.options()), "not-running");
+        const late = aws.add(req("e"), "COMPLETED", 10_000);
+        aws.cancelExportTask = async () => { throw Object.assign(new Error("The specified export task has already finished"), { name: "InvalidOperationException" }); };
+        assert.strictEqual(await cancelExport(aws, late.taskId, aws.options()), "already-finished");
+        assert.strictEqual(await cancelExport(aws, "nope", aws.options()), "not-found");
+    });
+});
