@@ -2,9 +2,9 @@
  * The identity policy of whoever sets up log delivery (seed 004, "User permissions" of each V1 and V2
  * destination section).
  */
-import { bucketArn, Partition, partitionOfRegion } from "./partition";
+import { bucketArn, Partition } from "./partition";
 import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
-import { validateAccountId, validateBucketName, validatePartition, validateRegionInPartition, ValidationError } from "./validate";
+import { resolvePartition, validateAccountId, validateBucketName, ValidationError } from "./validate";
 import { DELIVERY_SERVICE_PRINCIPAL, DeliveryPermissions, validatePermissions } from "./deliveryCommon";
 import { parseDeliveryDestinationArn } from "./deliveryDestination";
 
@@ -85,8 +85,7 @@ export function validateDestinationKind(kind: string, argument: string): Deliver
  * `logs:CreateDelivery` on those destinations, which the seed's statements scope to the caller's own account.
  */
 export function deliveryCallerStatements(o: DeliveryCallerPolicyOptions): PolicyStatement[] {
-    const partition = o.partition !== undefined ? validatePartition(o.partition, "partition") : (partitionOfRegion(o.region) ?? "aws");
-    validateRegionInPartition(o.region, partition, "region");
+    const partition = resolvePartition(o.region, o.partition);
     const account = validateAccountId(o.account, "account");
     const permissions = validatePermissions(o.permissions ?? "v2", "permissions");
     const kinds = new Set((o.destinations ?? []).map(k => validateDestinationKind(k, "destinations")));

@@ -3,9 +3,9 @@
  * the service principal, the V1/V2 permission models, the confused-deputy conditions and the
  * delivery-specific validators. Pure: no Pulumi, no SDK.
  */
-import { Partition, partitionOfRegion } from "./partition";
+import { Partition } from "./partition";
 import { Conditions } from "./types";
-import { validateAccountIds, validateOrgId, validatePartition, validateRegionInPartition, ValidationError } from "./validate";
+import { resolvePartition, validateAccountIds, validateOrgId, ValidationError } from "./validate";
 
 /** The service principal that delivers vended logs (seed 004, every V1 and V2 resource policy). */
 export const DELIVERY_SERVICE_PRINCIPAL = "delivery.logs.amazonaws.com";
@@ -58,8 +58,7 @@ export function validatePermissions(p: string, argument: string): DeliveryPermis
 
 /** Validates the source options; exactly one of `sourceAccounts` and `sourceOrgId`. */
 export function resolveDeliverySources(o: DeliverySourcesOptions): ResolvedDeliverySources {
-    const partition = o.partition !== undefined ? validatePartition(o.partition, "partition") : (partitionOfRegion(o.region) ?? "aws");
-    validateRegionInPartition(o.region, partition, "region");
+    const partition = resolvePartition(o.region, o.partition);
     const permissions = validatePermissions(o.permissions ?? "v2", "permissions");
     const accounts = o.sourceAccounts ?? [];
     if (o.sourceOrgId !== undefined && accounts.length > 0) {

@@ -5,11 +5,10 @@
  * confused-deputy conditions) with the cross-account caller statement of seeds 002/003 and the
  * destination prefix of seed 000 ("include a randomly generated string as the prefix").
  */
-import { bucketArn, logGroupSourceArns, logsServicePrincipal, objectArns, Partition, partitionOfRegion } from "./partition";
+import { bucketArn, logGroupSourceArns, logsServicePrincipal, objectArns, Partition } from "./partition";
 import { Conditions, OneOrMany, policyDocument, PolicyDocument, PolicyStatement } from "./types";
 import {
-    validateBucketName, validateLogGroupName, validatePartition, validatePrefixes, validatePrincipalArn,
-    validateRegionInPartition, validateSources,
+    resolvePartition, validateBucketName, validateLogGroupName, validatePrefixes, validatePrincipalArn, validateSources,
 } from "./validate";
 
 /** Sids of the export bucket policy's statements, so errors and checks can name them. */
@@ -70,10 +69,7 @@ export interface ResolvedExportBucketPolicyOptions {
 /** Validates options (throws a ValidationError naming the option) and fills in defaults. */
 export function resolveExportBucketPolicyOptions(o: ExportBucketPolicyOptions): ResolvedExportBucketPolicyOptions {
     const bucket = validateBucketName(o.bucket, "bucket");
-    const partition = o.partition !== undefined
-        ? validatePartition(o.partition, "partition")
-        : (partitionOfRegion(o.region) ?? "aws");
-    validateRegionInPartition(o.region, partition, "region");
+    const partition = resolvePartition(o.region, o.partition);
     const sources = validateSources(o.sourceAccounts, o.sourceOrgId, "sourceAccounts", "sourceOrgId");
     return {
         bucket,

@@ -2,11 +2,10 @@
  * The identity policy of whoever calls CreateExportTask (seed 003, "Step 2: set access permissions",
  * same- and cross-account sections).
  */
-import { logGroupSourceArns, objectArns, Partition, partitionOfRegion } from "./partition";
+import { logGroupSourceArns, objectArns, Partition } from "./partition";
 import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
 import {
-    validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePartition,
-    validatePrefixes, validateRegionInPartition,
+    resolvePartition, validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes,
 } from "./validate";
 
 /** Sids of the caller policy's statements. */
@@ -55,8 +54,7 @@ export interface ExportCallerPolicyOptions {
 /** The caller's statements (seed 003). */
 export function exportCallerStatements(o: ExportCallerPolicyOptions): PolicyStatement[] {
     const account = validateAccountId(o.account, "account");
-    const partition = o.partition !== undefined ? validatePartition(o.partition, "partition") : (partitionOfRegion(o.region) ?? "aws");
-    validateRegionInPartition(o.region, partition, "region");
+    const partition = resolvePartition(o.region, o.partition);
     const logGroups = [...new Set((o.logGroupNames ?? []).map(n => validateLogGroupName(n, "logGroupNames")))];
 
     const statements: PolicyStatement[] = [];

@@ -2,9 +2,9 @@
  * The KMS key policy of an SSE-KMS export bucket's key (seed 003, "(Optional) Step 4: export to a
  * bucket encrypted with SSE-KMS").
  */
-import { accountRootArn, logsServicePrincipal, Partition, partitionOfRegion } from "./partition";
+import { accountRootArn, logsServicePrincipal, Partition } from "./partition";
 import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
-import { validateAccountId, validatePartition, validatePrincipalArn, validateRegionInPartition } from "./validate";
+import { resolvePartition, validateAccountId, validatePrincipalArn } from "./validate";
 
 /** Sids of the export key policy. The first two are seed 003's own. */
 export const EXPORT_KEY_SIDS = {
@@ -41,8 +41,7 @@ export interface ExportKeyPolicyOptions {
  */
 export function exportKeyStatements(o: ExportKeyPolicyOptions): PolicyStatement[] {
     const account = validateAccountId(o.account, "account");
-    const partition = o.partition !== undefined ? validatePartition(o.partition, "partition") : (partitionOfRegion(o.region) ?? "aws");
-    validateRegionInPartition(o.region, partition, "region");
+    const partition = resolvePartition(o.region, o.partition);
     const callers = [...new Set((o.callerArns ?? []).map(a => validatePrincipalArn(a, "callerArns")))];
 
     const statements: PolicyStatement[] = [

@@ -172,6 +172,16 @@ export function validatePartition(partition: string, argument: string): Partitio
     return partition as Partition;
 }
 
+/**
+ * The partition of `region`: the one given (validated, and the region must belong to it), or the
+ * region's own. Throws for an unknown region or a region of another partition.
+ */
+export function resolvePartition(region: string, partition: string | undefined): Partition {
+    const p = partition !== undefined ? validatePartition(partition, "partition") : (partitionOfRegion(region) ?? "aws");
+    validateRegionInPartition(region, p, "region");
+    return p;
+}
+
 /** Throws unless `region` belongs to `partition`. */
 export function validateRegionInPartition(region: string, partition: Partition, argument: string): void {
     const p = validateRegion(region, argument);
