@@ -114,8 +114,8 @@ function conditionHolds(operator: string, key: string, values: string[], context
     if (value === null) {
         return negated || ifExists;
     }
-    const any = values.some(p => match(p, value));
-    return negated ? !any : any;
+    const matched = values.some(p => match(p, value));
+    return negated ? !matched : matched;
 }
 
 function and(a: Tri, b: Tri): Tri {
