@@ -8,40 +8,13 @@ import {
     CreateBucketCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, ServerSideEncryptionByDefault,
 } from "@aws-sdk/client-s3";
 import * as assert from "assert";
-import { Command, CommanderError } from "commander";
-import { registerDoctorCommand } from "../../cli/doctor";
-import { EXIT } from "../../cli/io";
 import { EXPORT_BUCKET_SIDS, exportBucketPolicy, exportBucketStatements } from "../../policies/exportBucket";
 import { EXPORT_KEY_SIDS, exportKeyPolicy, exportKeyStatements } from "../../policies/exportKey";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../../policies/types";
-import { ValidationError } from "../../policies/validate";
+import { runCli } from "../support/cli";
 import { MOTO_ACCOUNT, Moto, startMoto } from "../support/moto";
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** Runs `doctor` in-process with main()'s error handling (cli/main.ts). */
-async function run(...argv: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const io = { stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; } };
-    const program = new Command("cwlogs-export").configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
-    registerDoctorCommand(program, io);
-    let code: number = EXIT.ok;
-    try {
-        await program.parseAsync(argv, { from: "user" });
-    } catch (e) {
-        if (e instanceof CommanderError) {
-            code = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-        } else if (e instanceof ValidationError) {
-            stderr += `cwlogs-export: ${e.message}\n`;
-            code = EXIT.usage;
-        } else {
-            stderr += `cwlogs-export: ${(e as Error).message}\n`;
-            code = EXIT.failed;
-        }
-    }
-    return { code, stdout, stderr };
-}
+const run = runCli;
 
 const REGION = "us-east-1";
 const OTHER = "222222222222";

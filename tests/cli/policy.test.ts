@@ -5,17 +5,12 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { main } from "../../cli/main";
 import { exportBucketPolicy, exportCallerPolicy, exportKeyPolicy } from "../../policies";
+import { runCli } from "../support/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-    return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("cwlogs-export policy", () => {
     it("export-bucket prints the builder's document for the flags", async () => {

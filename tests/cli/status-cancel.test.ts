@@ -7,45 +7,16 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import * as assert from "assert";
-import { Command, CommanderError } from "commander";
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { registerCancelCommand } from "../../cli/cancel";
-import { EXIT } from "../../cli/io";
-import { registerStatusCommand } from "../../cli/status";
-import { ValidationError } from "../../policies/validate";
+import { runCli } from "../support/cli";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** Runs the commands in-process with main()'s error handling (cli/main.ts). */
-async function run(...argv: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const io = { stdout: (t: string) => { stdout += t; }, stderr: (t: string) => { stderr += t; } };
-    const program = new Command("cwlogs-export").configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
-    registerStatusCommand(program, io);
-    registerCancelCommand(program, io);
-    let code: number = EXIT.ok;
-    try {
-        await program.parseAsync(argv, { from: "user" });
-    } catch (e) {
-        if (e instanceof CommanderError) {
-            code = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-        } else if (e instanceof ValidationError) {
-            stderr += `cwlogs-export: ${e.message}\n`;
-            code = EXIT.usage;
-        } else {
-            stderr += `cwlogs-export: ${(e as Error).message}\n`;
-            code = EXIT.failed;
-        }
-    }
-    return { code, stdout, stderr };
-}
+const run = runCli;
 
 const ENV_KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"];
 
