@@ -8,6 +8,7 @@ import * as path from "path";
 import { ValidationError } from "../policies/validate";
 import { registerCancelCommand } from "./cancel";
 import { registerDoctorCommand } from "./doctor";
+import { registerExportCommand } from "./export/command";
 import { CliIo, EXIT, processIo } from "./io";
 import { registerExportPolicyKinds } from "./policy";
 import { registerDeliveryPolicyKinds } from "./policy-delivery";
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo): Command {
     for (const sub of policy.commands) {
         sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     }
+    registerExportCommand(program, io);
     registerStatusCommand(program, io);
     registerCancelCommand(program, io);
     registerDoctorCommand(program, io);
@@ -75,7 +77,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         if (debug && err.stack !== undefined) {
             io.stderr(`${err.stack}\n`);
         }
-        return EXIT.failed;
+        const code = (err as { exitCode?: unknown }).exitCode;
+        return typeof code === "number" ? code : EXIT.failed;
     }
 }
 

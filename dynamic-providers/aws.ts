@@ -28,6 +28,9 @@ interface RoleCredentials {
 export interface ClientBase {
     region?: string;
     credentials?: RoleCredentials;
+    /** The command line's `--endpoint-url` and `--profile`; the provider leaves them to the environment. */
+    endpoint?: string;
+    profile?: string;
 }
 
 /** Resolves credentials (assuming `roleArn` when given) and the region for one provider call. */
@@ -50,7 +53,7 @@ export async function clientBase(target: AwsTarget): Promise<ClientBase & { acco
 /** The engine's three calls on a CloudWatch Logs client that does not retry by itself. */
 export async function logsExportApi(base: ClientBase): Promise<ExportApi & { region(): Promise<string> }> {
     const logs = await import("@aws-sdk/client-cloudwatch-logs");
-    const client = new logs.CloudWatchLogsClient({ region: base.region, credentials: base.credentials, maxAttempts: 1 });
+    const client = new logs.CloudWatchLogsClient({ region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile, maxAttempts: 1 });
     return {
         region: () => client.config.region(),
         async createExportTask(r) {
@@ -113,14 +116,15 @@ function s3PathStyle(): boolean {
  * name the argument and the fix.
  */
 export async function preflight(base: ClientBase, region: string, logGroupName: string, bucket: string): Promise<void> {
+    const cfg = { region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile };
     const logs = await import("@aws-sdk/client-cloudwatch-logs");
-    const groups = await new logs.CloudWatchLogsClient({ region: base.region, credentials: base.credentials })
+    const groups = await new logs.CloudWatchLogsClient(cfg)
         .send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, limit: 50 }));
     if (!(groups.logGroups ?? []).some(g => g.logGroupName === logGroupName)) {
         throw new Error(`[logGroupName] log group "${logGroupName}" does not exist in ${region} for this caller: check the name, [region] and [roleArn].`);
     }
     const s3 = await import("@aws-sdk/client-s3");
-    const client = new s3.S3Client({ region: base.region, credentials: base.credentials, forcePathStyle: s3PathStyle() });
+    const client = new s3.S3Client({ ...cfg, forcePathStyle: Boolean(base.endpoint) || s3PathStyle() });
     let location: string | undefined;
     try {
         location = (await client.send(new s3.GetBucketLocationCommand({ Bucket: bucket }))).LocationConstraint;
@@ -129,7 +133,8 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
         if (name === "NoSuchBucket" || name === "NotFound") {
             throw new Error(`[destination] bucket "${bucket}" does not exist: create it first (e.g. with the ExportBucket component) and make the ExportTask depend on its bucket policy.`);
         }
-        throw new Error(`[destination] cannot read the location of bucket "${bucket}" (${name}: ${(e as Error).message}): the caller needs s3:GetBucketLocation on it.`);
+        // Not readable (a cross-account caller has only s3:PutObject, seed 003): CreateExportTask will tell.
+        return;
     }
     const bucketRegion = location === undefined || location === null || (location as string) === "" ? "us-east-1" : location === "EU" ? "eu-west-1" : location;
     if (bucketRegion !== region) {
@@ -152,7 +157,7 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
         }
         const kms = await import("@aws-sdk/client-kms");
         try {
-            const meta = (await new kms.KMSClient({ region: base.region, credentials: base.credentials })
+            const meta = (await new kms.KMSClient(cfg)
                 .send(new kms.DescribeKeyCommand({ KeyId: key }))).KeyMetadata;
             if (meta?.KeyManager === "AWS") {
                 throw new Error(`[destination] bucket "${bucket}" is encrypted with an AWS managed key (${key}), whose policy cannot grant CloudWatch Logs: use a customer managed key or SSE-S3.`);

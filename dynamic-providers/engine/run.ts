@@ -31,6 +31,10 @@ export interface EngineOptions {
     readonly timing?: Partial<Timing>;
     /** Facts for explaining permission failures. */
     readonly explain?: ExplainContext;
+    /** Expected run time of the task (e.g. learned from earlier chunks): the first status poll comes then. */
+    readonly expectedDurationMs?: number;
+    /** List COMPLETED tasks before creating, to adopt a crashed run's finished export. Defaults to `true`. */
+    readonly lookupCompleted?: boolean;
     /** Test hooks. */
     readonly sleep?: (ms: number) => Promise<void>;
     readonly random?: () => number;
@@ -173,7 +177,7 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
 /** CreateExportTask, or adoption of the same export a crashed run started; never a duplicate. */
 async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
     // Active tasks of ours surface as LimitExceededException below; a finished one only in this list.
-    const done = pickAdoptable(await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES), request);
+    const done = c.o.lookupCompleted === false ? undefined : pickAdoptable(await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES), request);
     if (done !== undefined) {
         return adopt(c, done);
     }
@@ -231,8 +235,10 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
     const c = makeContext(options);
     const start = c.now();
     let current = task;
+    let polls = 0;
     while (!isTerminal(current.statusCode)) {
-        const delay = clampToDeadline(pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
+        const expected = polls++ === 0 ? c.o.expectedDurationMs : undefined;
+        const delay = clampToDeadline(expected !== undefined ? expected + 10 : pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
         if (delay === undefined) {
             throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
         }

@@ -112,21 +112,23 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         res.end(body);
     };
 
+    // executionInfo as AWS reports it (moto has none): creationTime, and completionTime once finished.
     const rewriteTask = (task: Record<string, unknown>, now: number): Record<string, unknown> => {
         const t = tracked.get(String(task.taskId));
         if (t === undefined) {
             return task;
         }
         if (t.cancelled) {
-            return { ...task, status: { code: "CANCELLED", message: "Cancelled by user" } };
+            return { ...task, status: { code: "CANCELLED", message: "Cancelled by user" }, executionInfo: { creationTime: t.createdAt } };
         }
         if (isActive(t, now)) {
-            return { ...task, status: { code: "RUNNING", message: "Task is running" } };
+            return { ...task, status: { code: "RUNNING", message: "Task is running" }, executionInfo: { creationTime: t.createdAt } };
         }
+        const executionInfo = { creationTime: t.createdAt, completionTime: t.createdAt + proxy.options.holdMs };
         if (t.failWith !== undefined) {
-            return { ...task, status: { code: "FAILED", message: t.failWith } };
+            return { ...task, status: { code: "FAILED", message: t.failWith }, executionInfo };
         }
-        return task;
+        return { ...task, executionInfo };
     };
 
     const handleLogs = async (operation: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {

@@ -1,0 +1,283 @@
+/**
+ * The backfill loop behind `cwlogs-export export`: one chunk at a time through the ExportTask
+ * engine (so the account never has two active tasks from us, and a foreign task holding the slot is
+ * waited for), checkpointing every change, adopting what an earlier run started, and stopping
+ * cleanly on Ctrl-C. No commander, no SDK: the engine's {@link ExportApi} is all it calls.
+ */
+import {
+    cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError,
+    ExplainContext, isTerminal, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
+} from "../../dynamic-providers/engine";
+import { BackfillState, ChunkState } from "./state";
+
+/** What the loop reports, for the progress display. */
+export type BackfillEvent =
+    | { readonly kind: "start"; readonly chunk: ChunkState; readonly adopting: boolean }
+    | { readonly kind: "engine"; readonly chunk: ChunkState; readonly event: ProgressEvent }
+    | { readonly kind: "done"; readonly chunk: ChunkState; readonly wallMs: number }
+    | { readonly kind: "resumed"; readonly completed: number; readonly adopted: number; readonly running?: ChunkState };
+
+export interface BackfillOptions {
+    readonly api: ExportApi;
+    readonly state: BackfillState;
+    /** Persists the state (called after every change). */
+    readonly save: (state: BackfillState) => void;
+    /** Engine queue key: account and region. */
+    readonly queueKey: string;
+    /** Wait for each task; `false` starts (or finds) one task and returns. Defaults to `true`. */
+    readonly wait?: boolean;
+    /** Aborting stops scheduling; the active task keeps running unless `cancelOnInterrupt`. */
+    readonly signal?: AbortSignal;
+    readonly cancelOnInterrupt?: boolean;
+    readonly onEvent?: (event: BackfillEvent) => void;
+    readonly explain?: ExplainContext;
+    readonly timing?: Partial<Timing>;
+    /** Per-chunk deadline, from the chunk's start. Defaults to 7 days. */
+    readonly chunkTimeoutMs?: number;
+}
+
+export interface BackfillResult {
+    /** Tasks this run created. */
+    created: number;
+    /** Chunks whose task an earlier run had started (found running or finished). */
+    adopted: number;
+    /** Chunks completed before this run started. */
+    alreadyDone: number;
+    /** Chunks that failed in this run. */
+    failed: ChunkState[];
+    /** Ctrl-C: the loop stopped scheduling. */
+    interrupted: boolean;
+    /** Set after an interrupt: the task left running (or cancelled, with `cancelOnInterrupt`). */
+    activeTask?: { readonly taskId: string; readonly cancelled: boolean };
+    /** `wait: false`: the task started or still running when the loop returned. */
+    startedTask?: { readonly chunk: ChunkState; readonly taskId: string; readonly alreadyRunning: boolean };
+    /** CreateExportTask was refused (a set-up problem): the remaining chunks were not tried. */
+    stoppedBy?: string;
+}
+
+/** Pages of 50 tasks read per status when looking for what an earlier run started. */
+const SCAN_PAGES = 20;
+
+function interruptedError(): Error {
+    return Object.assign(new Error("interrupted"), { name: "Interrupted" });
+}
+
+function isInterrupt(e: unknown): boolean {
+    return e instanceof Error && e.name === "Interrupted";
+}
+
+/** A sleep that rejects with an "Interrupted" error as soon as `signal` aborts. */
+function abortableSleep(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+    return ms => new Promise<void>((resolve, reject) => {
+        if (signal?.aborted === true) {
+            reject(interruptedError());
+            return;
+        }
+        const onAbort = (): void => {
+            clearTimeout(timer);
+            reject(interruptedError());
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+/** The CreateExportTask request of a chunk. */
+export function chunkRequest(state: BackfillState, c: ChunkState): ExportRequest {
+    return {
+        taskName: c.taskName, logGroupName: c.logGroupName, from: c.from, to: c.to,
+        destination: state.job.bucket, destinationPrefix: state.job.prefix,
+        ...(state.job.streamPrefix === undefined ? {} : { logStreamNamePrefix: state.job.streamPrefix }),
+    };
+}
+
+async function listAll(api: ExportApi, statusCode: ExportStatus): Promise<ExportTaskInfo[]> {
+    const tasks: ExportTaskInfo[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < SCAN_PAGES; page++) {
+        const out = await api.describeExportTasks({ statusCode, limit: 50, nextToken });
+        // Filtered again: some implementations (moto) ignore statusCode.
+        tasks.push(...out.tasks.filter(t => t.statusCode === statusCode));
+        if (out.nextToken === undefined || out.nextToken === "" || out.nextToken === nextToken) {
+            break;
+        }
+        nextToken = out.nextToken;
+    }
+    return tasks;
+}
+
+function awsDuration(task: ExportTaskInfo): number | undefined {
+    return task.creationTime !== undefined && task.completionTime !== undefined && task.completionTime >= task.creationTime
+        ? task.completionTime - task.creationTime : undefined;
+}
+
+function median(values: readonly number[]): number | undefined {
+    if (values.length === 0) {
+        return undefined;
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Reconciles the checkpoint with AWS before anything is created: a chunk whose task finished is
+ * done, one whose task still runs is adopted, one whose task failed is tried again; chunks the
+ * checkpoint does not know a task for are matched by task name, range and destination (a crash
+ * between CreateExportTask and the checkpoint).
+ */
+async function reconcile(o: BackfillOptions): Promise<{ adopted: number }> {
+    const { api, state } = o;
+    const open = state.chunks.filter(c => c.status !== "completed");
+    if (open.length === 0) {
+        return { adopted: 0 };
+    }
+    const known = [...await listAll(api, "PENDING"), ...await listAll(api, "RUNNING"), ...await listAll(api, "COMPLETED")];
+    let adopted = 0;
+    for (const c of open) {
+        let task: ExportTaskInfo | undefined;
+        if (c.taskId !== undefined) {
+            task = known.find(t => t.taskId === c.taskId) ?? await describeTask(api, c.taskId, { deadline: Date.now() + 60_000 });
+        }
+        if (task === undefined || task.statusCode === "FAILED" || task.statusCode === "CANCELLED") {
+            task = pickAdoptable(known, chunkRequest(state, c));
+        }
+        if (task === undefined) {
+            c.status = "pending";
+            c.taskId = undefined;
+            continue;
+        }
+        c.taskId = task.taskId;
+        c.adopted = true;
+        adopted++;
+        if (task.statusCode === "COMPLETED") {
+            c.status = "completed";
+            c.durationMs = awsDuration(task);
+        } else {
+            c.status = "running";
+        }
+        c.message = task.statusMessage;
+    }
+    o.save(state);
+    return { adopted };
+}
+
+/** Runs the backfill described by `o.state`; never throws for a failed chunk (see the result). */
+export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
+    const { api, state } = o;
+    const emit = o.onEvent ?? (() => undefined);
+    const wait = o.wait !== false;
+    const sleep = abortableSleep(o.signal);
+    const result: BackfillResult = {
+        created: 0, adopted: 0, alreadyDone: state.chunks.filter(c => c.status === "completed").length, failed: [], interrupted: false,
+    };
+    const { adopted } = await reconcile(o);
+    result.adopted = adopted;
+    const running = state.chunks.filter(c => c.status === "running");
+    emit({ kind: "resumed", completed: state.chunks.filter(c => c.status === "completed").length, adopted, running: running[0] });
+
+    // A task still running holds the account's slot: finish it first, then the rest oldest first.
+    const queue = [...running, ...state.chunks.filter(c => c.status !== "completed" && c.status !== "running")];
+    const durations = state.chunks.map(c => c.durationMs).filter((d): d is number => d !== undefined);
+    let active: ChunkState | undefined;
+    try {
+        for (const c of queue) {
+            if (o.signal?.aborted === true) {
+                throw interruptedError();
+            }
+            active = c;
+            const t0 = Date.now();
+            const engine: EngineOptions = {
+                deadline: t0 + (o.chunkTimeoutMs ?? 7 * 86_400_000),
+                queueKey: o.queueKey,
+                waitForCompletion: wait,
+                // reconcile() already looked for this chunk's finished task, once for all chunks.
+                lookupCompleted: false,
+                expectedDurationMs: median(durations.slice(-5)),
+                explain: o.explain,
+                timing: o.timing,
+                sleep,
+                onProgress: event => {
+                    if (event.kind === "created" || event.kind === "adopted") {
+                        c.taskId = event.taskId;
+                        c.status = "running";
+                        c.adopted = event.kind === "adopted";
+                        if (event.kind === "created") {
+                            result.created++;
+                        }
+                        o.save(state);
+                    }
+                    emit({ kind: "engine", chunk: c, event });
+                },
+            };
+            const adopting = c.status === "running" && c.taskId !== undefined;
+            emit({ kind: "start", chunk: c, adopting });
+            let task: ExportTaskInfo | undefined;
+            try {
+                if (adopting) {
+                    const seen = await describeTask(api, c.taskId as string, engine);
+                    if (!wait && seen !== undefined && !isTerminal(seen.statusCode)) {
+                        result.startedTask = { chunk: c, taskId: c.taskId as string, alreadyRunning: true };
+                        return result;
+                    }
+                    // Started by an earlier run: its run time so far is unknown, so no predicted first poll.
+                    task = await waitForTask(api, seen ?? { taskId: c.taskId as string, statusCode: "RUNNING" }, { ...engine, expectedDurationMs: undefined });
+                } else {
+                    task = (await runExport(api, chunkRequest(state, c), engine)).task;
+                    if (!wait && !isTerminal(task.statusCode)) {
+                        result.startedTask = { chunk: c, taskId: task.taskId, alreadyRunning: false };
+                        return result;
+                    }
+                }
+                c.status = "completed";
+                c.message = task.statusMessage;
+                c.durationMs = awsDuration(task);
+                if (c.durationMs !== undefined) {
+                    durations.push(c.durationMs);
+                }
+            } catch (e) {
+                if (!isExportError(e)) {
+                    throw e;
+                }
+                c.status = e.reason === "cancelled" ? "cancelled" : "failed";
+                c.message = e.message;
+                if (e.task !== undefined) {
+                    c.taskId = e.task.taskId;
+                }
+                result.failed.push(c);
+                if (e.reason === "rejected") {
+                    result.stoppedBy = e.message;
+                    o.save(state);
+                    emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
+                    return result;
+                }
+            }
+            o.save(state);
+            emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
+            active = undefined;
+        }
+        return result;
+    } catch (e) {
+        if (!isInterrupt(e)) {
+            o.save(state);
+            throw e;
+        }
+        result.interrupted = true;
+        if (active?.taskId !== undefined && active.status === "running") {
+            let cancelled = false;
+            if (o.cancelOnInterrupt === true) {
+                const outcome = await cancelExport(api, active.taskId, { deadline: Date.now() + 60_000 });
+                cancelled = outcome === "cancelled";
+                if (cancelled) {
+                    active.status = "cancelled";
+                    active.message = "cancelled on interrupt (--cancel-on-interrupt)";
+                }
+            }
+            result.activeTask = { taskId: active.taskId, cancelled };
+        }
+        o.save(state);
+        return result;
+    }
+}
