@@ -14,7 +14,7 @@ import { addAwsOptions, AwsClients, awsClients, AwsFlags, explainAwsError } from
 import { CliIo, EXIT } from "../io";
 import { required } from "../policy";
 import { BackfillResult, runBackfill } from "./backfill";
-import { formatDuration, isoTime, isRelativeTime, parseChunk, parseTime, planChunks } from "./plan";
+import { chunkCount, formatDuration, isoTime, isRelativeTime, parseChunk, parseTime, planChunks } from "./plan";
 import { Progress } from "./progress";
 import { BackfillState, ChunkState, countByStatus, defaultStatePath, JobSpec, jobKey, loadState, newState, saveState } from "./state";
 
@@ -85,9 +85,12 @@ export function parseExportFlags(flags: ExportFlags, now: number): Omit<Parsed, 
     if (to > now + 60_000) {
         throw new ValidationError("--to", `${isoTime(to)} is in the future: events that do not exist yet cannot be exported; use now or an earlier time.`);
     }
-    const chunks = planChunks(logGroupNames, from, to, chunkMs);
-    if (chunks.length > MAX_CHUNKS) {
-        throw new ValidationError("--chunk", `${chunk} makes ${chunks.length} export tasks, more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
+    if (!(to > from)) {
+        throw new ValidationError("--to", `must be after --from (${isoTime(from)}): swap them, or widen the range.`);
+    }
+    const tasks = chunkCount(from, to, chunkMs) * logGroupNames.length;
+    if (tasks > MAX_CHUNKS) {
+        throw new ValidationError("--chunk", `${chunk} makes ${tasks} export tasks, more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
     }
     return {
         job: { logGroupNames, fromArg, toArg, from, to, chunk, chunkMs, bucket, prefix, streamPrefix: flags.streamPrefix, roleArn },

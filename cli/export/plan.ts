@@ -87,6 +87,17 @@ export interface Chunk {
     readonly to: number;
 }
 
+function firstBoundary(from: number, chunkMs: number): number {
+    const offset = chunkMs % UNIT_MS.w === 0 ? WEEK_OFFSET_MS : 0;
+    return Math.floor((from - offset) / chunkMs) * chunkMs + offset + chunkMs;
+}
+
+/** Number of chunks {@link planChunks} makes per log group, without making them. */
+export function chunkCount(from: number, to: number, chunkMs: number): number {
+    const next = firstBoundary(from, chunkMs);
+    return next >= to ? 1 : 1 + Math.ceil((to - next) / chunkMs);
+}
+
 /**
  * Splits `[from, to)` (`to` exclusive) into chunks of `chunkMs` for each log group, boundaries aligned
  * to UTC multiples of the chunk size (weeks on Monday 00:00 UTC), so that reruns and neighbouring
@@ -97,9 +108,8 @@ export function planChunks(logGroupNames: readonly string[], from: number, to: n
     if (!(to > from)) {
         throw new ValidationError("--to", `must be after --from (${new Date(from).toISOString()}): swap them, or widen the range.`);
     }
-    const offset = chunkMs % UNIT_MS.w === 0 ? WEEK_OFFSET_MS : 0;
     const boundaries: number[] = [from];
-    let next = Math.floor((from - offset) / chunkMs) * chunkMs + offset + chunkMs;
+    let next = firstBoundary(from, chunkMs);
     while (next < to) {
         boundaries.push(next);
         next += chunkMs;

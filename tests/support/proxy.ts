@@ -56,6 +56,8 @@ export interface Proxy {
     inject(operation: string, ...faults: Fault[]): void;
     /** Tasks whose name starts with `taskNamePrefix` end FAILED with `message`. */
     failTasks(taskNamePrefix: string, message: string): void;
+    /** Tasks created from now on complete normally (those already failing stay FAILED). */
+    stopFailingTasks(): void;
     /** Number of tasks active now. */
     active(): number;
     /** Calls of `operation` received. */
@@ -243,6 +245,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         },
         failTasks(prefix, message) {
             failures.push({ prefix, message });
+        },
+        stopFailingTasks() {
+            failures.length = 0;
         },
         active: activeNow,
         count: operation => proxy.seen.filter(s => s.operation === operation).length,

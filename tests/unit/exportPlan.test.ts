@@ -1,0 +1,186 @@
+/**
+ * `cwlogs-export export`'s plan: times as typed, chunk sizes, chunk boundaries and the checkpoint's
+ * identity. Boundaries follow the CreateExportTask API reference, where both ends are inclusive
+ * ("Events with a timestamp earlier than this time are not exported" for `from`, "later than this
+ * time" for `to`): consecutive chunks are `[a, b - 1]`, `[b, c - 1]`.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { openState, parseExportFlags } from "../../cli/export/command";
+import { chunkCount, chunkTaskName, isoTime, parseChunk, parseTime, planChunks } from "../../cli/export/plan";
+import { jobKey, JobSpec, loadState, newState, saveState } from "../../cli/export/state";
+
+const NOW = Date.parse("2026-11-22T10:30:00Z");
+const H = 3_600_000;
+const D = 24 * H;
+
+function throwsNaming(fn: () => unknown, flag: string, text?: RegExp): void {
+    assert.throws(fn, (e: Error) => {
+        assert.ok(e.message.startsWith(`[${flag}]`), e.message);
+        if (text !== undefined) {
+            assert.match(e.message, text);
+        }
+        return true;
+    });
+}
+
+describe("export plan: times", () => {
+    it("reads ISO-8601 with a zone, dates as midnight UTC, ms epoch, now and relative times", () => {
+        assert.strictEqual(parseTime("2026-11-01T06:00:00Z", "--from", NOW), Date.parse("2026-11-01T06:00:00Z"));
+        assert.strictEqual(parseTime("2026-11-01T08:00:00+02:00", "--from", NOW), Date.parse("2026-11-01T06:00:00Z"));
+        assert.strictEqual(parseTime("2026-11-01", "--from", NOW), Date.parse("2026-11-01T00:00:00Z"));
+        assert.strictEqual(parseTime("1441490400000", "--from", NOW), 1441490400000, "seed 003's --from");
+        assert.strictEqual(parseTime("now", "--to", NOW), NOW);
+        assert.strictEqual(parseTime("-7d", "--from", NOW), NOW - 7 * D);
+        assert.strictEqual(parseTime("-12h", "--from", NOW), NOW - 12 * H);
+        assert.strictEqual(parseTime("-90m", "--from", NOW), NOW - 90 * 60_000);
+        assert.strictEqual(parseTime("-2w", "--from", NOW), NOW - 14 * D);
+    });
+
+    it("refuses what it cannot read, naming the flag and the fix", () => {
+        throwsNaming(() => parseTime("yesterday", "--from", NOW), "--from", /ISO-8601/);
+        throwsNaming(() => parseTime("-7x", "--from", NOW), "--from", /-7d/);
+        throwsNaming(() => parseTime("2026-11-01T00:00:00", "--to", NOW), "--to", /add a zone: 2026-11-01T00:00:00Z/);
+        throwsNaming(() => parseTime("1441490400", "--from", NOW), "--from", /epoch seconds.*1441490400000/);
+        throwsNaming(() => parseTime("2026-13-01", "--from", NOW), "--from");
+    });
+});
+
+describe("export plan: chunks", () => {
+    it("reads hour, day, week and durations, and refuses the rest naming --chunk", () => {
+        assert.strictEqual(parseChunk("hour"), H);
+        assert.strictEqual(parseChunk("day"), D);
+        assert.strictEqual(parseChunk("Week"), 7 * D);
+        assert.strictEqual(parseChunk("6h"), 6 * H);
+        assert.strictEqual(parseChunk("90m"), 90 * 60_000);
+        for (const bad of ["10s", "0h", "fortnight", "1.5h", ""]) {
+            throwsNaming(() => parseChunk(bad), "--chunk");
+        }
+    });
+
+    it("splits a range into UTC-aligned chunks, partial at the ends, inclusive ends one ms apart", () => {
+        const from = Date.parse("2026-11-01T06:00:00Z");
+        const to = Date.parse("2026-11-04T12:00:00Z");
+        const chunks = planChunks(["/a"], from, to, D);
+        assert.deepStrictEqual(chunks.map(c => [isoTime(c.from), isoTime(c.to)]), [
+            ["2026-11-01T06:00:00Z", "2026-11-01T23:59:59.999Z"],
+            ["2026-11-02T00:00:00Z", "2026-11-02T23:59:59.999Z"],
+            ["2026-11-03T00:00:00Z", "2026-11-03T23:59:59.999Z"],
+            ["2026-11-04T00:00:00Z", "2026-11-04T11:59:59.999Z"],
+        ]);
+    });
+
+    it("starts weeks on Monday 00:00 UTC", () => {
+        const chunks = planChunks(["/a"], Date.parse("2026-11-04T00:00:00Z"), Date.parse("2026-11-30T00:00:00Z"), 7 * D);
+        for (const c of chunks.slice(1)) {
+            assert.strictEqual(new Date(c.from).getUTCDay(), 1, isoTime(c.from));
+            assert.strictEqual(new Date(c.from).getUTCHours(), 0);
+        }
+        assert.strictEqual(isoTime(chunks[1].from), "2026-11-09T00:00:00Z");
+    });
+
+    it("covers every millisecond of [from, to) exactly once, for any range and size (property check)", () => {
+        let seed = 42;
+        const random = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+        const sizes = [H, 6 * H, D, 7 * D, 90 * 60_000];
+        for (let i = 0; i < 500; i++) {
+            const chunkMs = sizes[Math.floor(random() * sizes.length)];
+            const from = Date.parse("2026-01-01T00:00:00Z") + Math.floor(random() * 300 * D);
+            const to = from + 1 + Math.floor(random() * 40 * chunkMs);
+            const chunks = planChunks(["/a", "/b"], from, to, chunkMs);
+            for (const g of ["/a", "/b"]) {
+                const mine = chunks.filter(c => c.logGroupName === g);
+                assert.strictEqual(mine.length, chunkCount(from, to, chunkMs));
+                assert.strictEqual(mine[0].from, from);
+                assert.strictEqual(mine[mine.length - 1].to, to - 1, "the last chunk ends 1 ms before --to");
+                for (let k = 0; k < mine.length; k++) {
+                    assert.ok(mine[k].to >= mine[k].from, "no empty chunk");
+                    assert.ok(mine[k].to - mine[k].from < chunkMs, "no chunk longer than --chunk");
+                    if (k > 0) {
+                        assert.strictEqual(mine[k].from, mine[k - 1].to + 1, "no gap, no overlap");
+                        const offset = chunkMs % (7 * D) === 0 ? 4 * D : 0;
+                        assert.strictEqual((mine[k].from - offset) % chunkMs, 0, "aligned to the chunk size");
+                    }
+                }
+            }
+        }
+    });
+
+    it("refuses an empty or reversed range naming --to", () => {
+        throwsNaming(() => planChunks(["/a"], NOW, NOW, H), "--to", /after --from/);
+        throwsNaming(() => planChunks(["/a"], NOW, NOW - 1, H), "--to");
+    });
+
+    it("names tasks stably and distinctly", () => {
+        const [a, b] = planChunks(["/aws/lambda/checkout"], Date.parse("2026-11-01T00:00:00Z"), Date.parse("2026-11-01T02:00:00Z"), H);
+        assert.strictEqual(chunkTaskName(a), "cwlogs-export_aws-lambda-checkout_20261101T000000Z");
+        assert.notStrictEqual(chunkTaskName(a), chunkTaskName(b));
+    });
+});
+
+describe("export flags and the checkpoint", () => {
+    const flags = { logGroup: ["/a", "/b"], from: "2026-11-01", to: "2026-11-03", bucket: "my-exports" };
+
+    it("validates every flag before any call, naming it", () => {
+        throwsNaming(() => parseExportFlags({ ...flags, logGroup: [] }, NOW), "--log-group");
+        throwsNaming(() => parseExportFlags({ ...flags, logGroup: ["bad name"] }, NOW), "--log-group");
+        throwsNaming(() => parseExportFlags({ ...flags, bucket: undefined }, NOW), "--bucket");
+        throwsNaming(() => parseExportFlags({ ...flags, prefix: "/logs" }, NOW), "--prefix", /leading slash/);
+        throwsNaming(() => parseExportFlags({ ...flags, roleArn: "arn:aws:iam::1234:role/x" }, NOW), "--role-arn");
+        throwsNaming(() => parseExportFlags({ ...flags, to: "2027-01-01" }, NOW), "--to", /future/);
+        throwsNaming(() => parseExportFlags({ ...flags, from: "2026-11-05" }, NOW), "--to", /after --from/);
+        throwsNaming(() => parseExportFlags({ ...flags, from: "2000-01-01", chunk: "1m" }, NOW), "--chunk", /more than 10000/);
+        throwsNaming(() => parseExportFlags({ ...flags, streamPrefix: "a:b" }, NOW), "--stream-prefix");
+        const ok = parseExportFlags({ ...flags, logGroup: ["/a", "/b", "/a"] }, NOW);
+        assert.deepStrictEqual(ok.job.logGroupNames, ["/a", "/b"]);
+        assert.strictEqual(ok.job.prefix, "exportedlogs", "AWS's default destinationPrefix");
+        assert.strictEqual(ok.job.chunk, "1d");
+    });
+
+    function spec(over: Partial<JobSpec> = {}): JobSpec {
+        return {
+            logGroupNames: ["/a"], fromArg: "-2d", toArg: "now", from: NOW - 2 * D, to: NOW, chunk: "day", chunkMs: D,
+            bucket: "b-1", prefix: "p", region: "us-east-1", ...over,
+        };
+    }
+
+    it("keys a backfill by what decides its tasks, with times as typed", () => {
+        assert.strictEqual(jobKey(spec()), jobKey(spec({ from: 1, to: 2 })), "relative times resolve differently on each run");
+        assert.notStrictEqual(jobKey(spec()), jobKey(spec({ prefix: "q" })));
+        assert.notStrictEqual(jobKey(spec()), jobKey(spec({ region: "eu-west-1" })));
+        assert.notStrictEqual(jobKey(spec()), jobKey(spec({ logGroupNames: ["/a", "/b"] })));
+    });
+
+    it("resumes the same backfill, refuses another one's --state file, and restarts a finished relative one", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cwlogs-plan-"));
+        try {
+            const first = openState(spec(), undefined, dir);
+            assert.strictEqual(first.resumed, false);
+            assert.ok(first.file.startsWith(path.join(dir, ".cwlogs-export", "b-1-")), first.file);
+            first.state.chunks[0].status = "completed";
+            saveState(first.file, first.state);
+            const again = openState(spec({ from: NOW, to: NOW + D }), undefined, dir);
+            assert.strictEqual(again.resumed, true);
+            assert.strictEqual(again.state.job.from, NOW - 2 * D, "the times the first run resolved");
+            assert.strictEqual(again.state.chunks[0].status, "completed");
+
+            throwsNaming(() => openState(spec({ prefix: "other" }), first.file, dir), "--state", /another backfill/);
+
+            for (const c of again.state.chunks) {
+                c.status = "completed";
+            }
+            saveState(first.file, again.state);
+            const fresh = openState(spec({ from: NOW - D, to: NOW + 1 }), undefined, dir);
+            assert.strictEqual(fresh.resumed, false, "-2d..now means another range now");
+            assert.ok(fresh.state.chunks.every(c => c.status === "pending"));
+
+            fs.writeFileSync(path.join(dir, "junk.json"), "{not json");
+            throwsNaming(() => loadState(path.join(dir, "junk.json")), "--state", /not JSON/);
+            assert.strictEqual(newState("k", spec(), []).chunks.length, 0);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

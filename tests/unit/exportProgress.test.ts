@@ -1,0 +1,70 @@
+/**
+ * The backfill's progress display: bars per log group, the active task, elapsed time and an
+ * estimate, redrawn in place on a terminal and as plain lines elsewhere.
+ */
+import * as assert from "assert";
+import { planChunks } from "../../cli/export/plan";
+import { Progress } from "../../cli/export/progress";
+import { newState } from "../../cli/export/state";
+
+const H = 3_600_000;
+const FROM = Date.parse("2026-11-01T00:00:00Z");
+
+function setup(tty: boolean): { progress: Progress; out: string[]; clock: { t: number }; state: ReturnType<typeof newState> } {
+    const state = newState("k", {
+        logGroupNames: ["/app/web", "/app/api"], fromArg: "x", toArg: "y", from: FROM, to: FROM + 2 * H, chunk: "hour", chunkMs: H,
+        bucket: "b-1", prefix: "p", region: "us-east-1",
+    }, planChunks(["/app/web", "/app/api"], FROM, FROM + 2 * H, H));
+    const out: string[] = [];
+    const clock = { t: 0 };
+    const progress = new Progress(state, { write: t => out.push(t), tty, columns: 120, now: () => clock.t });
+    return { progress, out, clock, state };
+}
+
+describe("export progress display", () => {
+    it("on a terminal: one bar per log group, the active task with its status, elapsed and an estimate, redrawn in place", () => {
+        const { progress, out, clock, state } = setup(true);
+        const c = state.chunks[0];
+        progress.onEvent({ kind: "start", chunk: c, adopting: false });
+        c.taskId = "task-1";
+        progress.onEvent({ kind: "engine", chunk: c, event: { kind: "created", taskId: "task-1" } });
+        progress.onEvent({ kind: "engine", chunk: c, event: { kind: "status", taskId: "task-1", statusCode: "RUNNING" } });
+        assert.deepStrictEqual(progress.block(), [
+            "  /app/web [....................] 0/2",
+            "  /app/api [....................] 0/2",
+            "  task task-1 RUNNING (/app/web 2026-11-01T00:00:00Z); elapsed 0.0s",
+        ]);
+        clock.t = 30_000;
+        c.status = "completed";
+        progress.onEvent({ kind: "done", chunk: c, wallMs: 30_000 });
+        assert.deepStrictEqual(progress.block(), [
+            "  /app/web [##########..........] 1/2",
+            "  /app/api [....................] 0/2",
+            "  elapsed 30s, about 1m30s left",
+        ]);
+        const written = out.join("");
+        assert.ok(written.includes("\x1b[3A\x1b[0J"), "moves up over the previous block and clears it");
+        assert.match(written, /\[1\/4\] \/app\/web 2026-11-01T00:00:00Z\.\.2026-11-01T01:00:00Z completed \(task task-1, 30s\)/);
+        progress.finish();
+        assert.ok(out[out.length - 1].startsWith("\x1b[3A"), "finish() clears the block before the summary");
+    });
+
+    it("elsewhere: plain lines, no escape codes, one per task started, finished or waited for", () => {
+        const { progress, out, state } = setup(false);
+        const c = state.chunks[2];
+        progress.onEvent({ kind: "start", chunk: c, adopting: false });
+        progress.onEvent({ kind: "engine", chunk: c, event: { kind: "waiting-for-slot", holderTaskId: "other", delayMs: 1000 } });
+        progress.onEvent({ kind: "engine", chunk: c, event: { kind: "waiting-for-slot", holderTaskId: "other", delayMs: 2000 } });
+        progress.onEvent({ kind: "engine", chunk: c, event: { kind: "created", taskId: "t-3" } });
+        c.taskId = "t-3";
+        c.status = "failed";
+        c.message = "export task FAILED: boom";
+        progress.onEvent({ kind: "done", chunk: c, wallMs: 500 });
+        progress.finish();
+        assert.deepStrictEqual(out, [
+            "waiting: task other holds the account's one active export slot; checking again with backoff\n",
+            "started task t-3: /app/api 2026-11-01T00:00:00Z..2026-11-01T01:00:00Z\n",
+            "[0/4] /app/api 2026-11-01T00:00:00Z..2026-11-01T01:00:00Z FAILED (task t-3, 0.5s); elapsed 0.0s, about 0.0s left\n    export task FAILED: boom\n",
+        ]);
+    });
+});
