@@ -23,6 +23,9 @@ import { exportBucketPolicy } from "../policies/exportBucket";
 import { exportKeyPolicy } from "../policies/exportKey";
 import { MOTO_ACCOUNT, motoAvailable, startMoto } from "../tests/support/moto";
 
+// The SDK's notice that its 2027 releases need Node 22 would interleave with the demo's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const REGION = "us-east-1";
 const BUCKET = "cwlogs-demo-exports";
 const BARE_BUCKET = "cwlogs-demo-no-policy";
