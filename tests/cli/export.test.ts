@@ -16,7 +16,7 @@ import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
 import { BackfillState } from "../../cli/export/state";
 import { runCli } from "../support/cli";
-import { Fixtures, fixtures, listKeys, readGz } from "../support/exportFixtures";
+import { assumeRole, Fixtures, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
@@ -280,6 +280,20 @@ describe("cwlogs-export export (moto + proxy)", function () {
         assert.match(r.stderr, new RegExp(`waiting: task ${foreign.taskId} holds the account's one active export slot`));
         assert.ok(proxy.limitRejections >= 1);
         assert.strictEqual(proxy.maxActive, 1);
+    });
+
+    it("--role-arn makes the export calls as the assumed role, in the role's account (seed 003's caller role)", async () => {
+        const role = "arn:aws:iam::222222222222:role/ExportCaller";
+        const a = await assumeRole(moto.endpoint, moto.credentials, role);
+        await seedExport(fixtures(moto.endpoint, a), "/a/app", "a-exports", DAY0 + 60_000, ["from account A"]);
+        const r = await runCli("export", "--log-group", "/a/app", "--from", iso(DAY0), "--to", iso(DAY0 + H), "--bucket", "a-exports",
+            "--prefix", "as-role", "--role-arn", role, "--state", stateFile("as-role"));
+        assert.strictEqual(r.code, 0, r.stderr);
+        const inA = await new CloudWatchLogsClient({ endpoint: moto.endpoint, region: REGION, credentials: a }).send(new DescribeExportTasksCommand({}));
+        assert.deepStrictEqual(inA.exportTasks?.filter(t => t.destinationPrefix === "as-role").map(t => t.logGroupName), ["/a/app"]);
+        assert.strictEqual((await tasksOf("as-role")).length, 0, "nothing was created in the default account");
+        const text = await readGz(fixtures(moto.endpoint, a), "a-exports", (await listKeys(fixtures(moto.endpoint, a), "a-exports", "as-role/")).find(k => k.endsWith(".gz")) as string);
+        assert.match(text, /from account A/);
     });
 
     it("checks the log groups and the bucket before creating anything", async () => {
