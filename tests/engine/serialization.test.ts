@@ -33,7 +33,12 @@ describe("ExportTask provider serialization", function () {
     });
 
     it("is small: the engine and validators, not whole modules", () => {
-        assert.ok(serialized.length < 100_000, `serialized provider is ${serialized.length} characters`);
+        // Not only tidiness: when a create fails after the task exists, the host returns the
+        // properties, __provider included, in gRPC trailers, and Node's HTTP/2 header-block limit
+        // (64 KiB) then makes the host hang instead of answering. The ExportTask FAILED-create test
+        // measured that at about 61 KB of provider; keep a margin.
+        assert.ok(serialized.length < 59_000, `serialized provider is ${serialized.length} characters: ` +
+            "above about 61 KB a failed create's answer no longer fits Node's HTTP/2 trailers (see the comment above)");
         assert.ok(serialized.length > 5_000, "it holds the provider's code");
     });
 
