@@ -15,7 +15,9 @@ export type BackfillEvent =
     | { readonly kind: "start"; readonly chunk: ChunkState; readonly adopting: boolean }
     | { readonly kind: "engine"; readonly chunk: ChunkState; readonly event: ProgressEvent }
     | { readonly kind: "done"; readonly chunk: ChunkState; readonly wallMs: number }
-    | { readonly kind: "resumed"; readonly completed: number; readonly adopted: number; readonly running?: ChunkState };
+    | { readonly kind: "resumed"; readonly completed: number; readonly adopted: number; readonly running?: ChunkState }
+    /** The task an earlier run left for this chunk ended FAILED or CANCELLED: the chunk is exported again. */
+    | { readonly kind: "retrying"; readonly chunk: ChunkState; readonly taskId: string; readonly statusCode: string; readonly message?: string };
 
 export interface BackfillOptions {
     readonly api: ExportApi;
@@ -141,9 +143,13 @@ async function reconcile(o: BackfillOptions): Promise<{ adopted: number }> {
         if (c.taskId !== undefined) {
             task = known.find(t => t.taskId === c.taskId) ?? await describeTask(api, c.taskId, { deadline: Date.now() + 60_000 });
         }
-        if (task === undefined || task.statusCode === "FAILED" || task.statusCode === "CANCELLED") {
-            task = pickAdoptable(known, chunkRequest(state, c));
+        if (task !== undefined && (task.statusCode === "FAILED" || task.statusCode === "CANCELLED")) {
+            if (c.status === "running") {
+                o.onEvent?.({ kind: "retrying", chunk: c, taskId: task.taskId, statusCode: task.statusCode, message: task.statusMessage });
+            }
+            task = undefined;
         }
+        task ??= pickAdoptable(known, chunkRequest(state, c));
         if (task === undefined) {
             c.status = "pending";
             c.taskId = undefined;
@@ -206,6 +212,8 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                         c.adopted = event.kind === "adopted";
                         if (event.kind === "created") {
                             result.created++;
+                        } else {
+                            result.adopted++;
                         }
                         o.save(state);
                     }

@@ -59,6 +59,10 @@ export class Progress {
                     this.line(`Resuming: ${e.completed} of ${this.state.chunks.length} chunks already exported${e.adopted > 0 ? ` (${e.adopted} found in AWS's task list)` : ""}${running}.`);
                 }
                 break;
+            case "retrying":
+                this.line(`task ${e.taskId} (${e.chunk.logGroupName} ${range(e.chunk)}) ended ${e.statusCode} after the last run` +
+                    `${e.message === undefined ? "" : `: ${e.message}`}; exporting that chunk again`);
+                break;
             case "start":
                 this.active = { chunk: e.chunk, status: e.adopting ? "adopting" : "starting" };
                 break;
