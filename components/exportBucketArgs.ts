@@ -77,7 +77,10 @@ export interface ExportBucketArgs {
     /**
      * IAM role or user ARNs in other accounts that call CreateExportTask into this bucket (seed 003,
      * cross-account). They get `s3:PutObject` with the `bucket-owner-full-control` ACL condition, and
-     * `kms:GenerateDataKey`/`kms:Decrypt` on the created key.
+     * `kms:GenerateDataKey`/`kms:Decrypt` on the created key. S3 and KMS refuse a principal that does
+     * not exist yet, so a role named here is deployed first (its stack's `roleArn` output); an account
+     * root ARN (`arn:aws:iam::<id>:root`) can be named before, and leaves it to that account's own IAM
+     * policies which of its principals may write (README, "Across accounts").
      */
     crossAccountCallerArns?: pulumi.Input<pulumi.Input<string>[]>;
     /** Region of the bucket and key (v7 per-resource region). Defaults to the provider's region. */

@@ -4,8 +4,8 @@ import { exportCallerStatements } from "../policies/exportCaller";
 import { accountRootArn, partitionOfRegion } from "../policies/partition";
 import { policyDocument } from "../policies/types";
 import {
-    validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes, validatePrincipalArn,
-    validateRegion, ValidationError, withArgumentNames,
+    regionOfKmsKeyArn, validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes, validatePrincipalArn,
+    validateRegion, validateSameExportRegion, ValidationError, withArgumentNames,
 } from "../policies/validate";
 import { asResourceError, known, plain, plainList } from "./inputs";
 
@@ -27,6 +27,13 @@ export interface ExportCallerRoleArgs {
     destinationPrefixes?: pulumi.Input<pulumi.Input<string>[]>;
     /** The destination bucket's KMS key: the role gets `kms:GenerateDataKey` and `kms:Decrypt` on it (seed 003). */
     destinationKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Region of the destination bucket, e.g. the destination stack's `region` output. When given it
+     * must equal `region`: CloudWatch Logs only exports to a bucket in the log group's region (seed
+     * 003), so a mismatch fails before the role is written instead of at the export. Not checked when
+     * absent.
+     */
+    destinationRegion?: pulumi.Input<string>;
     /** Region of the log groups. Defaults to the provider's region. */
     region?: pulumi.Input<string>;
     /** Name of the role. Defaults to a unique name derived from the component name. */
@@ -87,6 +94,19 @@ function validate(args: ExportCallerRoleArgs): void {
     if (known(region)) {
         validateRegion(region, "region");
     }
+    const destinationRegion = plain(args.destinationRegion);
+    if (known(destinationRegion)) {
+        validateRegion(destinationRegion, "destinationRegion");
+        if (known(region)) {
+            validateSameExportRegion(region, destinationRegion, "destinationRegion");
+        }
+    }
+    const keyRegion = known(key) ? regionOfKmsKeyArn(key) : undefined;
+    if (keyRegion !== undefined && known(region) && keyRegion !== region) {
+        throw new ValidationError("destinationKmsKeyArn",
+            `the key is in "${keyRegion}" but the log groups are in "${region}": an SSE-KMS bucket's key is in the bucket's region, ` +
+            `which must be the log group's region (seed 003). Use the key of a bucket in "${region}".`);
+    }
     const d = args.maxSessionDuration;
     if (d !== undefined && (!Number.isInteger(d) || d < 3600 || d > 43200)) {
         throw new ValidationError("maxSessionDuration", `${JSON.stringify(d)} is out of range: IAM allows 3600 to 43200 seconds.`);
@@ -131,10 +151,15 @@ export class ExportCallerRole extends pulumi.ComponentResource {
             }]));
         }));
 
+        // Arguments given as outputs (a StackReference to the destination stack) are checked here,
+        // when they resolve, before the policy exists.
         const policyJson = pulumi.all([
-            region, accountId, args.logGroupNames, args.destinationBucket, args.destinationPrefixes, args.destinationKmsKeyArn,
-        ]).apply(([r, account, groups, bucket, prefixes, key]) => asResourceError(this, () => {
-            validate({ ...args, region: r, logGroupNames: groups, destinationBucket: bucket, destinationPrefixes: prefixes, destinationKmsKeyArn: key });
+            region, accountId, args.logGroupNames, args.destinationBucket, args.destinationPrefixes, args.destinationKmsKeyArn, args.destinationRegion,
+        ]).apply(([r, account, groups, bucket, prefixes, key, destinationRegion]) => asResourceError(this, () => {
+            validate({
+                ...args, region: r, logGroupNames: groups, destinationBucket: bucket, destinationPrefixes: prefixes, destinationKmsKeyArn: key,
+                destinationRegion,
+            });
             return withArgumentNames(ARGUMENT_NAMES, () => JSON.stringify(policyDocument(exportCallerStatements({
                 region: r, account, logGroupNames: groups, bucket, prefixes, kmsKeyArn: key,
             }))));

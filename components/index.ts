@@ -2,3 +2,4 @@ export * from "./exportBucketArgs";
 export * from "./exportBucket";
 export * from "./exportCallerRole";
 export * from "./delivery";
+export * from "./stackOutputs";

@@ -163,6 +163,21 @@ export function validateRegion(region: string, argument: string): Partition {
     return p;
 }
 
+/**
+ * Throws unless the destination bucket's region is the log groups' region: CloudWatch Logs does not
+ * export to a bucket in another region (seeds 002/003, step 1 note). Across accounts the two regions
+ * come from two stacks (the bucket's `region` output and the source stack's provider), so this is
+ * where a mismatch is caught before anything is created.
+ */
+export function validateSameExportRegion(logGroupRegion: string, destinationRegion: string, argument: string): void {
+    if (logGroupRegion !== destinationRegion) {
+        throw new ValidationError(argument,
+            `the destination bucket is in "${destinationRegion}" but the log groups are in "${logGroupRegion}": CloudWatch Logs only exports ` +
+            `to a bucket in the log group's region (seed 003). Deploy the source side to "${destinationRegion}" (its provider's region or [region]), ` +
+            `or export to a bucket in "${logGroupRegion}".`);
+    }
+}
+
 /** Throws unless `partition` is `aws`, `aws-cn` or `aws-us-gov`. */
 export function validatePartition(partition: string, argument: string): Partition {
     if (!(PARTITIONS as readonly string[]).includes(partition)) {

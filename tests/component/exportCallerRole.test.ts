@@ -78,7 +78,31 @@ describe("ExportCallerRole (component, mocks)", () => {
         ["an AWS managed destination key", { trustedPrincipals: [A], destinationBucket: "b-1", destinationKmsKeyArn: "alias/aws/s3" },
             '[destinationKmsKeyArn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (seed 003), ' +
             "so exports to it fail. Use a customer managed key (leave [destinationKmsKeyArn] out and the component creates one), or SSE-S3."],
+        // Seed 003: "Le compartiment S3 doit résider dans la même région que les données du journal à exporter."
+        ["a destination bucket in another region", { trustedPrincipals: [A], region: "us-east-1", destinationRegion: "eu-west-1" },
+            '[destinationRegion] the destination bucket is in "eu-west-1" but the log groups are in "us-east-1": CloudWatch Logs only exports ' +
+            'to a bucket in the log group\'s region (seed 003). Deploy the source side to "eu-west-1" (its provider\'s region or [region]), ' +
+            'or export to a bucket in "us-east-1".'],
+        ["a destination key in another region", { trustedPrincipals: [A], region: "us-east-1", destinationBucket: "b-1",
+            destinationKmsKeyArn: `arn:aws:kms:eu-west-1:${B}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
+            '[destinationKmsKeyArn] the key is in "eu-west-1" but the log groups are in "us-east-1": an SSE-KMS bucket\'s key is in the bucket\'s region, ' +
+            'which must be the log group\'s region (seed 003). Use the key of a bucket in "us-east-1".'],
+        ["an unknown destination region", { trustedPrincipals: [A], destinationRegion: "eu-middle-1" },
+            '[destinationRegion] "eu-middle-1" is not a known AWS region: use a region code such as "us-east-1" (did you mean "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2"?).'],
     ];
+    it("checks a destination region that arrives as an output (a StackReference) against the provider's region", async () => {
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        const c = new ExportCallerRole("late-region", { trustedPrincipals: [A], destinationBucket: "b-1", destinationRegion: pulumi.output("eu-west-1") });
+        await assert.rejects((c.policyJson as unknown as { promise(): Promise<string> }).promise(), (e: Error) => {
+            assert.ok(e.message.endsWith('[destinationRegion] the destination bucket is in "eu-west-1" but the log groups are in "us-east-1": ' +
+                "CloudWatch Logs only exports to a bucket in the log group's region (seed 003). Deploy the source side to \"eu-west-1\" " +
+                '(its provider\'s region or [region]), or export to a bucket in "us-east-1".'), e.message);
+            return true;
+        });
+        const same = new ExportCallerRole("same-region", { trustedPrincipals: [A], destinationBucket: "b-1", destinationRegion: pulumi.output("us-east-1") });
+        assert.ok((await valueOf(same.policyJson)).includes("arn:aws:s3:::b-1/*"));
+    });
+
     for (const [what, args, message] of bad) {
         it(`refuses ${what}`, async () => {
             assert.throws(() => new ExportCallerRole(`bad-${what.replace(/\W+/g, "-")}`, args as never), (e: Error) => {

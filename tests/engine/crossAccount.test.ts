@@ -1,11 +1,14 @@
 /**
- * Cross-account caller (seed 003): the host runs with account A's credentials and `roleArn` makes
- * the provider assume a role of account B, whose log group exports to B's bucket.
+ * Cross-account caller (seed 003): the host runs with the deployer's credentials (moto's default
+ * account) and `roleArn` makes the provider assume a role of another account. First the role's
+ * account exports its own log group into its own bucket; then seed 003's cross-account export
+ * proper: account A's caller role exports A's log group into account B's bucket.
  */
 import * as assert from "assert";
 import { CloudWatchLogsClient, DescribeExportTasksCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { captureSerializedProvider } from "../support/captureProvider";
-import { assumeRole, Creds, fixtures, listKeys, seedExport } from "../support/exportFixtures";
+import { assumeRole, Creds, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
 import { Moto, MOTO_ACCOUNT, startMoto } from "../support/moto";
 import { ProviderHost, startProviderHost } from "../support/providerHost";
 
@@ -58,6 +61,33 @@ describe("ExportTask with roleArn into another account (host + moto)", function 
         assert.ok(!/ASIA[A-Z0-9]{12,}/.test(JSON.stringify(created.properties)), "no temporary access key ID anywhere, provider included");
         assert.ok(!JSON.stringify(created.properties).includes(b.secretAccessKey));
         assert.strictEqual(__provider, provider);
+    });
+
+    it("exports account A's log group into account B's bucket as A's caller role (seed 003, cross-account)", async () => {
+        const roleA = "arn:aws:iam::111111111111:role/cwlogs-export-caller";
+        const a = await assumeRole(moto.endpoint, moto.credentials, roleA);
+        // The log group in A (seedExport's bucket in A is not used), the archive bucket in B.
+        await seedExport(fixtures(moto.endpoint, a), "/a/app", "a-unused", now - 2 * HOUR, ["from account A"]);
+        await fixtures(moto.endpoint, b).s3.send(new CreateBucketCommand({ Bucket: "b-archive" }));
+
+        const checked = await host.check({
+            __provider: provider, logGroupName: "/a/app", from: now - 3 * HOUR, to: now - HOUR,
+            destination: "b-archive", destinationPrefix: "from-a", roleArn: roleA, taskName: "a-to-b",
+        });
+        assert.deepStrictEqual(checked.failures, []);
+        const created = await host.create(checked.inputs);
+        assert.strictEqual(created.properties.status, "COMPLETED");
+        const keys = await listKeys(fixtures(moto.endpoint, b), "b-archive", "from-a/");
+        // Moto names the folder with a fresh UUID, not the task ID AWS uses.
+        const object = keys.find(k => k.startsWith("from-a/") && k.endsWith("/app/000000.gz"));
+        assert.ok(object, keys.join(", "));
+        assert.match(await readGz(fixtures(moto.endpoint, b), "b-archive", object), /from account A/);
+        assert.deepStrictEqual(await listKeys(fixtures(moto.endpoint, a), "a-unused", ""), [], "nothing in A's own bucket");
+
+        const logs = (creds: Creds) => new CloudWatchLogsClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: creds });
+        const inA = await logs(a).send(new DescribeExportTasksCommand({ taskId: created.id }));
+        assert.strictEqual(inA.exportTasks?.[0]?.destination, "b-archive", "the task lives in account A, the log group's");
+        await assert.rejects(logs(b).send(new DescribeExportTasksCommand({ taskId: created.id })), { name: "ResourceNotFoundException" });
     });
 
     it("without roleArn the same export fails preflight in the host's own account", async () => {

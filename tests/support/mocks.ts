@@ -22,15 +22,25 @@ export interface Recorded {
     /** Provider reference `urn::id` ("" for the default provider). */
     provider: string;
     inputs: Record<string, unknown>;
+    /** A read of an existing resource (a `pulumi.StackReference`), not a registration. */
+    read?: boolean;
 }
 
 export interface MockOptions {
     accountId?: string;
     region?: string;
-    /** Extra outputs by resource type, computed from the registration. */
-    state?: (r: { type: string; name: string; inputs: Record<string, unknown> }) => Record<string, unknown> | undefined;
-    /** Answers for invokes other than caller identity / region / partition. */
-    call?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+    /** Extra outputs by resource type, computed from the registration (`provider`: its `urn::id`, "" for the default). */
+    state?: (r: { type: string; name: string; inputs: Record<string, unknown>; provider: string }) => Record<string, unknown> | undefined;
+    /** Answers for invokes; `undefined` falls back to caller identity / region / partition. `provider`: `urn::id` or "". */
+    call?: (token: string, inputs: Record<string, unknown>, provider: string) => Record<string, unknown> | undefined;
+    /**
+     * Outputs of the stacks a program reads with `pulumi.StackReference`, by stack name. A stack not
+     * listed has no outputs. A value given as `pulumi.secret(...)` is a secret output of that stack.
+     */
+    stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Project and stack of the program (`pulumi.getProject()`, the namespace of `new pulumi.Config()`). Default "project" / "stack". */
+    project?: string;
+    stack?: string;
 }
 
 export interface InstalledMocks {
@@ -51,7 +61,7 @@ type RegisterRequest = {
     getDependenciesList(): string[]; getProvider(): string;
 };
 
-let recorder: ((req: RegisterRequest, urn: string, inputs: Record<string, unknown>) => void) | undefined;
+let recorder: ((req: RegisterRequest, urn: string, inputs: Record<string, unknown>, read: boolean) => void) | undefined;
 let patched = false;
 
 function patchMonitor(): void {
@@ -60,17 +70,31 @@ function patchMonitor(): void {
     }
     patched = true;
     type MonitorInternals = { newUrn(parent: string, type: string, name: string): string };
+    type ReadRequest = Omit<RegisterRequest, "getCustom"> & { getProperties(): unknown };
     const proto = MockMonitor.prototype as unknown as {
         registerResource(this: MonitorInternals, req: RegisterRequest & { getObject(): unknown }, cb: unknown): Promise<void>;
+        readResource(this: MonitorInternals, req: ReadRequest, cb: unknown): Promise<void>;
     };
     const original = proto.registerResource;
     proto.registerResource = async function (req, cb) {
         if (recorder !== undefined) {
             const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
             const inputs = pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>;
-            recorder(req, urn, inputs);
+            recorder(req, urn, inputs, false);
         }
         return original.call(this, req, cb);
+    };
+    const originalRead = proto.readResource;
+    proto.readResource = async function (req, cb) {
+        if (recorder !== undefined) {
+            const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+            const inputs = pulumi.runtime.deserializeProperties(req.getProperties() as never) as Record<string, unknown>;
+            recorder({
+                getType: () => req.getType(), getName: () => req.getName(), getParent: () => req.getParent(),
+                getDependenciesList: () => req.getDependenciesList(), getProvider: () => req.getProvider(), getCustom: () => true,
+            }, urn, inputs, true);
+        }
+        return originalRead.call(this, req, cb);
     };
 }
 
@@ -81,10 +105,10 @@ export function installMocks(options: MockOptions = {}): InstalledMocks {
     const resources: Recorded[] = [];
     const calls: InstalledMocks["calls"] = [];
     patchMonitor();
-    recorder = (req, urn, inputs) => {
+    recorder = (req, urn, inputs, read) => {
         resources.push({
             type: req.getType(), name: req.getName(), urn, custom: req.getCustom(), parent: req.getParent(),
-            dependencies: req.getDependenciesList(), provider: req.getProvider(), inputs,
+            dependencies: req.getDependenciesList(), provider: req.getProvider(), inputs, ...(read ? { read } : {}),
         });
     };
     pulumi.runtime.setMocks({
@@ -101,16 +125,23 @@ export function installMocks(options: MockOptions = {}): InstalledMocks {
                 case "aws:kms/key:Key":
                     Object.assign(base, { keyId: `key-${args.name}`, arn: `arn:aws:kms:${r}:${accountId}:key/key-${args.name}` });
                     break;
+                case "pulumi:pulumi:StackReference": {
+                    // A read by stack name (the id); its state carries the other stack's outputs.
+                    const stack = args.id ?? (inputs.name as string);
+                    const outputs = options.stackOutputs?.[stack] ?? {};
+                    const secretOutputNames = Object.keys(outputs).filter(k => pulumi.Output.isInstance(outputs[k]));
+                    return { id: stack, state: { name: stack, outputs, secretOutputNames } };
+                }
                 default:
                     base.arn = base.arn ?? `arn:aws:mock:${r}:${accountId}:${args.type}/${args.name}`;
             }
-            Object.assign(base, options.state?.({ type: args.type, name: args.name, inputs }) ?? {});
+            Object.assign(base, options.state?.({ type: args.type, name: args.name, inputs, provider: args.provider ?? "" }) ?? {});
             return { id: `${args.name}-id`, state: base };
         },
         call(args) {
             const inputs = args.inputs as Record<string, unknown>;
             calls.push({ token: args.token, provider: args.provider ?? "", inputs });
-            const custom = options.call?.(args.token, inputs);
+            const custom = options.call?.(args.token, inputs, args.provider ?? "");
             if (custom !== undefined) {
                 return custom;
             }
@@ -125,7 +156,7 @@ export function installMocks(options: MockOptions = {}): InstalledMocks {
                     return {};
             }
         },
-    }, "project", "stack", false);
+    }, options.project ?? "project", options.stack ?? "stack", false);
 
     return {
         resources,
