@@ -39,7 +39,19 @@ export async function clientBase(target: AwsTarget): Promise<ClientBase & { acco
     if (target.roleArn !== undefined) {
         const sts = await import("@aws-sdk/client-sts");
         const client = new sts.STSClient({ ...base });
-        const out = await client.send(new sts.AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: "cwlogs-export" }));
+        let out;
+        for (let attempt = 1; ; attempt++) {
+            try {
+                out = await client.send(new sts.AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: "cwlogs-export" }));
+                break;
+            } catch (e) {
+                // A role created in the same update can be refused for a few seconds (IAM is eventually consistent).
+                if (attempt >= 7 || (e as Error).name !== "AccessDenied") {
+                    throw e;
+                }
+                await new Promise(r => setTimeout(r, 1000 * attempt));
+            }
+        }
         const c = out.Credentials;
         if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) {
             throw new Error(`[roleArn] AssumeRole of ${target.roleArn} returned no credentials: check the role's trust policy.`);

@@ -8,7 +8,9 @@ import * as http from "http";
 import * as net from "net";
 
 /** A fault injected into the next CloudWatch Logs request of a given operation. */
-export type Fault = "throttle" | "500" | "drop" | "drop-after-forward" | "already-finished" | "bucket-acl-denied";
+export type Fault = "throttle" | "500" | "drop" | "drop-after-forward" | "already-finished" | "bucket-acl-denied"
+    /** STS AssumeRole only: AccessDenied, as IAM answers for a role created seconds ago. */
+    | "access-denied";
 
 /** What AWS answers CreateExportTask when the bucket policy lacks the GetBucketAcl grant. */
 export const GET_BUCKET_ACL_FAILED =
@@ -220,6 +222,16 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             const m = LOGS_TARGET.exec(target);
             if (m) {
                 return handleLogs(m[1], req, res, body);
+            }
+            if (/(^|&)Action=AssumeRole(&|$)/.test(body.toString()) || target.endsWith(".AssumeRole")) {
+                proxy.seen.push({ operation: "AssumeRole", at: Date.now() });
+                if (faults.get("AssumeRole")?.shift() === "access-denied") {
+                    const xml = '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+                        "<Message>User is not authorized to perform: sts:AssumeRole (injected)</Message></Error><RequestId>proxy</RequestId></ErrorResponse>";
+                    res.writeHead(403, { "content-type": "text/xml", "content-length": Buffer.byteLength(xml) });
+                    res.end(xml);
+                    return;
+                }
             }
             const r = await forward(req, body);
             return send(res, r.status, r.headers, r.body);
