@@ -16,7 +16,11 @@ export interface ExportCallerRoleArgs {
      * root, i.e. any principal there whose own policy allows `sts:AssumeRole` on this role). Required.
      */
     trustedPrincipals: pulumi.Input<pulumi.Input<string>[]>;
-    /** Log groups the role may export. Defaults to all log groups of this account and region. */
+    /**
+     * Log groups the role may export (`logs:CreateExportTask` and `logs:DescribeLogStreams` on their
+     * ARNs). Without it those actions are on `Resource: "*"`, as in seed 003: any log group the
+     * account has, in any region.
+     */
     logGroupNames?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * The destination bucket (in the other account): the role gets `s3:PutObject` on it (seed 003,
