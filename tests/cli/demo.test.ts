@@ -4,6 +4,8 @@
  */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 describe("npm run demo (scripts/demo.ts)", function () {
@@ -24,5 +26,15 @@ describe("npm run demo (scripts/demo.ts)", function () {
         assert.match(r.stdout, /\$ gunzip < 000000\.gz[^\n]*\n\d{4}-\d\d-\d\dT[^\n]*"msg":/);
         assert.match(r.stdout, /==> Done in/);
         assert.ok(!out.includes("NodeVersionSupportWarning"), "no SDK notice in the demo's output");
+    });
+
+    it("without moto_server, says how to install it and exits 1", () => {
+        const root = path.resolve(__dirname, "..", "..");
+        const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "demo.ts")], {
+            // An empty PATH directory: no moto_server to find (node itself is started by absolute path).
+            cwd: root, encoding: "utf8", env: { ...process.env, PATH: fs.mkdtempSync(path.join(os.tmpdir(), "no-moto-")) }, timeout: 60_000,
+        });
+        assert.strictEqual(r.status, 1, `${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, /moto_server is not installed: run `pip install "moto\[server\]"`/);
     });
 });
