@@ -75,6 +75,22 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         assert.ok(aws.now - start - 60_000 <= 0.25 * 60_000, `noticed ${aws.now - start - 60_000} ms late`);
     });
 
+    it("with expectedDurationMs, polls first when the task should be done and skips the COMPLETED lookup when told", async () => {
+        const aws = new FakeAws();
+        aws.durationMs = 45_000;
+        const start = aws.now;
+        const r = await runExport(aws, req("predicted"), { ...aws.options(), expectedDurationMs: 45_000, lookupCompleted: false });
+        assert.strictEqual(r.task.statusCode, "COMPLETED");
+        assert.deepStrictEqual(aws.calls, ["create", "describe"], "one Create, one Describe: no lookup, one poll");
+        assert.strictEqual(aws.now - start, 45_010, "the poll lands 10 ms after the expected end");
+
+        const late = new FakeAws();
+        late.durationMs = 50_000;
+        await runExport(late, req("underestimated"), { ...late.options(), expectedDurationMs: 45_000 });
+        assert.strictEqual(late.calls[0], "describe", "the COMPLETED lookup runs by default");
+        assert.ok(late.calls.filter(c => c === "describe").length <= 5, `${late.calls.join(",")}: falls back to the usual polling`);
+    });
+
     it("waits with backoff while another task holds the slot, then exports", async () => {
         const aws = new FakeAws();
         aws.add(req("someone-else"), "COMPLETED", 120_000);
