@@ -6,7 +6,7 @@
  */
 import {
     cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError,
-    ExplainContext, isTerminal, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
+    ExplainContext, isTerminal, listExportTasks, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
 } from "../../dynamic-providers/engine";
 import { BackfillState, ChunkState } from "./state";
 
@@ -96,21 +96,6 @@ export function chunkRequest(state: BackfillState, c: ChunkState): ExportRequest
     };
 }
 
-async function listAll(api: ExportApi, statusCode: ExportStatus): Promise<ExportTaskInfo[]> {
-    const tasks: ExportTaskInfo[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < SCAN_PAGES; page++) {
-        const out = await api.describeExportTasks({ statusCode, limit: 50, nextToken });
-        // Filtered again: some implementations (moto) ignore statusCode.
-        tasks.push(...out.tasks.filter(t => t.statusCode === statusCode));
-        if (out.nextToken === undefined || out.nextToken === "" || out.nextToken === nextToken) {
-            break;
-        }
-        nextToken = out.nextToken;
-    }
-    return tasks;
-}
-
 function awsDuration(task: ExportTaskInfo): number | undefined {
     return task.creationTime !== undefined && task.completionTime !== undefined && task.completionTime >= task.creationTime
         ? task.completionTime - task.creationTime : undefined;
@@ -136,7 +121,8 @@ async function reconcile(o: BackfillOptions): Promise<{ adopted: number }> {
     if (open.length === 0) {
         return { adopted: 0 };
     }
-    const known = [...await listAll(api, "PENDING"), ...await listAll(api, "RUNNING"), ...await listAll(api, "COMPLETED")];
+    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, { deadline: Date.now() + 300_000 });
+    const known = [...await list("PENDING"), ...await list("RUNNING"), ...await list("COMPLETED")];
     let adopted = 0;
     for (const c of open) {
         let task: ExportTaskInfo | undefined;

@@ -9,7 +9,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts
 import { Command, Option } from "commander";
 import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
 import { Timing } from "../../dynamic-providers/engine";
-import { ValidationError, validateBucketName, validateLogGroupName, validatePrefix, validateRoleArn } from "../../policies/validate";
+import { accountOfPrincipalArn, ValidationError, validateBucketName, validateLogGroupName, validatePrefix, validateRoleArn } from "../../policies/validate";
 import { addAwsOptions, AwsClients, awsClients, AwsFlags, explainAwsError } from "../aws";
 import { CliIo, EXIT } from "../io";
 import { required } from "../policy";
@@ -134,9 +134,8 @@ async function assumeRole(clients: AwsClients, roleArn: string): Promise<ClientB
 }
 
 async function callerAccount(clients: AwsClients, roleArn: string | undefined): Promise<string | undefined> {
-    const fromRole = roleArn === undefined ? undefined : /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
-    if (fromRole !== undefined) {
-        return fromRole;
+    if (roleArn !== undefined) {
+        return accountOfPrincipalArn(roleArn);
     }
     try {
         return (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;

@@ -216,6 +216,11 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
     }
 }
 
+/** The tasks with `statusCode`, up to `maxPages` pages of 50, with retries (for callers outside the engine). */
+export function listExportTasks(api: ExportApi, statusCode: ExportStatus, maxPages: number, options: EngineOptions): Promise<ExportTaskInfo[]> {
+    return listByStatus(makeContext(options), api, statusCode, maxPages);
+}
+
 /** DescribeExportTasks by id (with retries); `undefined` when AWS no longer lists the task. */
 export async function describeTask(api: ExportApi, taskId: string, options: EngineOptions): Promise<ExportTaskInfo | undefined> {
     const c = makeContext(options);

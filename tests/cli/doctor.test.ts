@@ -12,6 +12,7 @@ import { EXPORT_BUCKET_SIDS, exportBucketPolicy, exportBucketStatements } from "
 import { EXPORT_KEY_SIDS, exportKeyPolicy, exportKeyStatements } from "../../policies/exportKey";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../../policies/types";
 import { runCli } from "../support/cli";
+import { replaceEnv } from "../support/env";
 import { MOTO_ACCOUNT, Moto, startMoto } from "../support/moto";
 
 const run = runCli;
@@ -19,7 +20,6 @@ const run = runCli;
 const REGION = "us-east-1";
 const OTHER = "222222222222";
 const CALLER = `arn:aws:iam::${OTHER}:role/Exporter`;
-const ENV_KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"];
 
 /** How a statement appears in the report: pretty JSON indented by six spaces. */
 function printed(s: PolicyStatement): string {
@@ -37,7 +37,7 @@ function fix(bucket: string, sid: string): PolicyStatement {
 describe("cwlogs-export doctor (moto)", function () {
     this.timeout(60000);
     let moto: Moto;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
     let keyArn = "";
     let managedKeyArn = "";
 
@@ -55,11 +55,7 @@ describe("cwlogs-export doctor (moto)", function () {
 
     before(async () => {
         moto = await startMoto();
-        for (const k of ENV_KEYS) {
-            saved[k] = process.env[k];
-            delete process.env[k];
-        }
-        Object.assign(process.env, moto.env(REGION));
+        restoreEnv = replaceEnv(moto.env(REGION));
         const base = { endpoint: moto.endpoint, region: REGION, credentials: moto.credentials };
         const kms = new KMSClient(base);
         keyArn = (await kms.send(new CreateKeyCommand({ Policy: JSON.stringify(exportKeyPolicy({ region: REGION, account: MOTO_ACCOUNT })) }))).KeyMetadata?.Arn as string;
@@ -94,13 +90,7 @@ describe("cwlogs-export doctor (moto)", function () {
     });
 
     after(async () => {
-        for (const k of ENV_KEYS) {
-            if (saved[k] === undefined) {
-                delete process.env[k];
-            } else {
-                process.env[k] = saved[k];
-            }
-        }
+        restoreEnv();
         await moto?.stop();
     });
 

@@ -16,6 +16,7 @@ import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
 import { BackfillState } from "../../cli/export/state";
 import { runCli } from "../support/cli";
+import { replaceEnv } from "../support/env";
 import { assumeRole, Fixtures, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
@@ -25,7 +26,6 @@ const REGION = "us-east-1";
 const BUCKET = "backfill-bucket";
 const H = 3_600_000;
 const DAY = 24 * H;
-const ENV_KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"];
 /** Yesterday 00:00 UTC: the events sit there, every 30 minutes, one exactly on each hour. */
 const DAY0 = Math.floor(Date.now() / DAY) * DAY - DAY;
 
@@ -38,16 +38,12 @@ describe("cwlogs-export export (moto + proxy)", function () {
     let proxy: Proxy;
     let f: Fixtures;
     let dir: string;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     before(async () => {
         moto = await startMoto();
         proxy = await startProxy(moto.endpoint, { holdMs: 100 });
-        for (const k of ENV_KEYS) {
-            saved[k] = process.env[k];
-            delete process.env[k];
-        }
-        Object.assign(process.env, moto.env(REGION), { AWS_ENDPOINT_URL: proxy.endpoint });
+        restoreEnv = replaceEnv({ ...moto.env(REGION), AWS_ENDPOINT_URL: proxy.endpoint });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "cwlogs-export-test-"));
         f = fixtures(moto.endpoint, moto.credentials);
         await f.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -67,13 +63,7 @@ describe("cwlogs-export export (moto + proxy)", function () {
     });
 
     after(async () => {
-        for (const k of ENV_KEYS) {
-            if (saved[k] === undefined) {
-                delete process.env[k];
-            } else {
-                process.env[k] = saved[k];
-            }
-        }
+        restoreEnv();
         fs.rmSync(dir, { recursive: true, force: true });
         await proxy?.stop();
         await moto?.stop();

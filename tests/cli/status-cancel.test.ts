@@ -13,29 +13,25 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { runCli } from "../support/cli";
+import { replaceEnv } from "../support/env";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
 const run = runCli;
 
-const ENV_KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"];
 
 describe("cwlogs-export status and cancel (moto)", function () {
     this.timeout(60000);
     let moto: Moto;
     let proxy: Proxy;
     let logs: CloudWatchLogsClient;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
     const ids: string[] = [];
 
     before(async () => {
         moto = await startMoto();
         proxy = await startProxy(moto.endpoint, { holdMs: 60000, enforceLimit: false });
-        for (const k of ENV_KEYS) {
-            saved[k] = process.env[k];
-            delete process.env[k];
-        }
-        Object.assign(process.env, moto.env("us-east-1"));
+        restoreEnv = replaceEnv(moto.env("us-east-1"));
         const base = { endpoint: moto.endpoint, region: "us-east-1", credentials: moto.credentials };
         logs = new CloudWatchLogsClient(base);
         await new S3Client({ ...base, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: "exports-bucket" }));
@@ -50,13 +46,7 @@ describe("cwlogs-export status and cancel (moto)", function () {
     });
 
     after(async () => {
-        for (const k of ENV_KEYS) {
-            if (saved[k] === undefined) {
-                delete process.env[k];
-            } else {
-                process.env[k] = saved[k];
-            }
-        }
+        restoreEnv();
         await proxy?.stop();
         await moto?.stop();
     });

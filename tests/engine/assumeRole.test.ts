@@ -5,34 +5,25 @@
  */
 import * as assert from "assert";
 import { clientBase } from "../../dynamic-providers/aws";
+import { replaceEnv } from "../support/env";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
 const ROLE = "arn:aws:iam::222222222222:role/ExportCaller";
-const KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"];
 
 describe("ExportTask provider: AssumeRole of roleArn (proxy + moto)", function () {
     this.timeout(60_000);
     let moto: Moto;
     let proxy: Proxy;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => undefined;
 
     before(async () => {
         moto = await startMoto();
         proxy = await startProxy(moto.endpoint);
-        for (const k of KEYS) {
-            saved[k] = process.env[k];
-        }
-        Object.assign(process.env, moto.env("us-east-1"), { AWS_ENDPOINT_URL: proxy.endpoint });
+        restoreEnv = replaceEnv({ ...moto.env("us-east-1"), AWS_ENDPOINT_URL: proxy.endpoint });
     });
     after(async () => {
-        for (const k of KEYS) {
-            if (saved[k] === undefined) {
-                delete process.env[k];
-            } else {
-                process.env[k] = saved[k];
-            }
-        }
+        restoreEnv();
         await proxy?.stop();
         await moto?.stop();
     });
