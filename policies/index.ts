@@ -5,3 +5,4 @@ export * from "./exportBucket";
 export * from "./exportKey";
 export * from "./exportCaller";
 export * from "./delivery";
+export * from "./limits";
