@@ -1,0 +1,267 @@
+/**
+ * Every example, and the root project, run as `pulumi up` runs them: Pulumi's own program runner
+ * (`@pulumi/pulumi/cmd/run`, started with the flags and environment the Node.js language host gives
+ * it, entry point and working directory from Pulumi.yaml) against a recording ResourceMonitor and
+ * Engine (tests/support/monitor.ts). Stacks that read another stack get that stack's outputs as its
+ * run registered them, in the order the README deploys them.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Registration, RecordingMonitor, UNKNOWN } from "../support/monitor";
+import { pwdAndEntry, readProject } from "../support/pulumiProgram";
+import { ARCHIVE_ACCOUNT, REPO, runs, startAll, WORKLOAD_ACCOUNT } from "./runs";
+
+const EXPORT_TASK = "pulumi-nodejs:dynamic/cwlogs:ExportTask";
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/** Every Pulumi.yaml of the repository (node_modules and dist aside). */
+function pulumiProjects(dir = REPO): string[] {
+    const found: string[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory() && !["node_modules", "dist", ".git"].includes(e.name)) {
+            found.push(...pulumiProjects(path.join(dir, e.name)));
+        } else if (e.name === "Pulumi.yaml") {
+            found.push(dir);
+        }
+    }
+    return found;
+}
+
+/** The resources below `root` (children, grandchildren...). */
+function descendants(m: RecordingMonitor, root: Registration): Registration[] {
+    const out: Registration[] = [];
+    for (const r of m.resources.filter(x => x.parent === root.urn)) {
+        out.push(r, ...descendants(m, r));
+    }
+    return out;
+}
+
+function noErrors(m: RecordingMonitor): void {
+    assert.deepStrictEqual(m.errors, [], "the program logged errors");
+    assert.deepStrictEqual(m.logs.filter(l => l.severity === "warning").map(l => l.message), [], "the program logged warnings");
+}
+
+describe("entry points of the Pulumi projects (tests/runner)", () => {
+    it("every Pulumi.yaml names its program file, so the runner never falls back to the package's entry (dist/index.js)", () => {
+        const projects = pulumiProjects();
+        assert.ok(projects.length >= 8, `found ${projects.length} Pulumi projects`);
+        for (const dir of projects) {
+            const { pwd, entry } = pwdAndEntry(readProject(dir));
+            // With "." the runner reads the nearest package.json: this repository's, the library.
+            assert.notStrictEqual(entry, ".", `${path.relative(REPO, dir) || "."}/Pulumi.yaml: the runner would run dist/index.js`);
+            assert.ok(fs.existsSync(path.join(pwd, entry)), `${dir}: ${entry} does not exist`);
+        }
+    });
+});
+
+describe("examples under Pulumi's program runner (tests/runner)", function () {
+    // Ten program runs, two at a time; each loads @pulumi/aws and transpiles the library.
+    this.timeout(400_000);
+
+    before(() => startAll());
+
+    describe("root project (`pulumi preview` at the repository root)", () => {
+        it("runs examples/same-account/index.ts from its folder, with the root project's name", async () => {
+            const r = await runs.rootPreview();
+            assert.strictEqual(r.program, path.join(REPO, "examples/same-account/index.ts"));
+            assert.strictEqual(r.pwd, path.join(REPO, "examples/same-account"));
+            assert.strictEqual(r.monitor.stackResource.name, "cwlogs-export-dev");
+            assert.strictEqual(r.monitor.named("first-day").type, EXPORT_TASK);
+            noErrors(r.monitor);
+        });
+
+        it("previews with unknowns: the ExportTask is registered with the not-yet-known bucket, the known log group", async () => {
+            const { monitor: m } = await runs.rootPreview();
+            const task = m.named("first-day");
+            assert.strictEqual(task.id, "");
+            assert.strictEqual(task.wireInputs.destination, UNKNOWN);
+            assert.strictEqual(task.inputs.logGroupName, "my-log-group");
+            assert.strictEqual(m.stackOutputs.bucketName, UNKNOWN);
+            assert.strictEqual(m.stackOutputs.exportedLogGroup, "my-log-group");
+        });
+    });
+
+    describe("examples/same-account", () => {
+        it("runs its own program, not the library's entry", async () => {
+            const r = await runs.sameAccount();
+            assert.strictEqual(r.entry, "index.ts");
+            assert.strictEqual(r.program, path.join(REPO, "examples/same-account/index.ts"));
+            assert.ok(!("ExportBucket" in r.monitor.stackOutputs), "the stack outputs are the library's exports");
+            noErrors(r.monitor);
+        });
+
+        it("registers the log group, the ExportBucket's children under it, and the ExportTask after every child", async () => {
+            const { monitor: m } = await runs.sameAccount();
+            const stack = m.stackResource;
+            const bucket = m.named("exports", "cwlogs:export:ExportBucket");
+            assert.strictEqual(bucket.parent, stack.urn);
+            assert.strictEqual(m.named("my-log-group").type, "aws:cloudwatch/logGroup:LogGroup");
+            assert.strictEqual(m.named("my-log-group").parent, stack.urn);
+            const children = m.resources.filter(r => r.parent === bucket.urn);
+            assert.deepStrictEqual(children.map(r => r.name).sort(), [
+                "exports-bucket", "exports-encryption", "exports-key", "exports-key-alias", "exports-lifecycle",
+                "exports-ownership", "exports-policy", "exports-public-access-block",
+            ]);
+            assert.strictEqual(m.named("exports-bucket").urn,
+                "urn:pulumi:dev::cwlogs-export-same-account::cwlogs:export:ExportBucket$aws:s3/bucket:Bucket::exports-bucket");
+            const task = m.named("first-day", EXPORT_TASK);
+            assert.strictEqual(task.parent, stack.urn);
+            // dependsOn: [exportBucket] reaches the engine as every resource of the component.
+            for (const child of children) {
+                assert.ok(task.dependencies.includes(child.urn), `the ExportTask does not wait for ${child.name}`);
+            }
+            assert.strictEqual(task.inputs.destination, m.named("exports-bucket").inputs.bucket ?? "exports-bucket-0123abcd");
+            assert.strictEqual(task.inputs.destinationPrefix, "exports-7f3a9c");
+            assert.strictEqual(task.inputs.logGroupName, "my-log-group");
+        });
+
+        it("registers its stack outputs", async () => {
+            const { monitor: m } = await runs.sameAccount();
+            assert.deepStrictEqual(Object.keys(m.stackOutputs).sort(), [
+                "bucketArn", "bucketName", "exportLocation", "exportTaskId", "exportedLogGroup", "kmsKeyArn", "prefix", "region",
+            ]);
+            assert.strictEqual(m.stackOutputs.bucketName, "exports-bucket-0123abcd");
+            assert.strictEqual(m.stackOutputs.exportTaskId, "task-first-day");
+            assert.strictEqual(m.stackOutputs.region, "us-east-1");
+        });
+
+        it("measures the serialized provider the ExportTask carries", async () => {
+            const { monitor: m } = await runs.sameAccount();
+            const provider = m.named("first-day").wireInputs.__provider;
+            assert.strictEqual(typeof provider, "string");
+            const bytes = Buffer.byteLength(provider as string);
+            console.log(`      serialized provider (this repo): ${bytes} bytes`);
+            assert.ok(bytes > 0);
+        });
+    });
+
+    describe("examples/v2-delivery", () => {
+        it("registers one DeliveryChain whose source delivers to its three destinations, and its outputs", async () => {
+            const r = await runs.v2Delivery();
+            const m = r.monitor;
+            assert.strictEqual(r.program, path.join(REPO, "examples/v2-delivery/index.ts"));
+            noErrors(m);
+            const chain = m.named("kb", "cwlogs:delivery:DeliveryChain");
+            assert.strictEqual(chain.parent, m.stackResource.urn);
+            for (const d of ["kb-archive", "kb-search", "kb-stream"]) {
+                assert.strictEqual(m.named(d, "cwlogs:delivery:DeliveryDestination").parent, chain.urn);
+            }
+            const source = m.named("kb-source-source", "aws:cloudwatch/logDeliverySource:LogDeliverySource");
+            assert.strictEqual(source.inputs.resourceArn, "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678");
+            const deliveries = m.ofType("aws:cloudwatch/logDelivery:LogDelivery");
+            assert.strictEqual(deliveries.length, 3);
+            const destinationArns = m.ofType("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")
+                .map(d => `arn:aws:logs:us-east-1:123456789012:delivery-destination:${d.inputs.name ?? `${d.name}-0123abcd`}`).sort();
+            assert.deepStrictEqual(deliveries.map(d => d.inputs.deliveryDestinationArn).sort(), destinationArns);
+            for (const d of deliveries) {
+                assert.ok(d.dependencies.includes(source.urn), `${d.name} does not wait for the delivery source`);
+            }
+            // The stream destination waits for the Firehose stream it names.
+            assert.ok(m.named("kb-stream-destination").dependencies.includes(m.named("kb-logs").urn));
+            assert.deepStrictEqual(Object.keys(m.stackOutputs.deliveryArns as object).sort(), ["archive", "search", "stream"]);
+        });
+    });
+
+    describe("examples/cross-account-export (workload role, archive, workload exports)", () => {
+        it("step 1: the workload's caller role alone, nothing read from the archive", async () => {
+            const { monitor: m } = await runs.exportWorkloadRole();
+            noErrors(m);
+            assert.strictEqual(m.ofType(STACK_REFERENCE).length, 0);
+            assert.strictEqual(m.ofType(EXPORT_TASK).length, 0);
+            const caller = m.named("workload-caller", "cwlogs:export:ExportCallerRole");
+            assert.strictEqual(m.named("workload-caller-role").parent, caller.urn);
+            assert.deepStrictEqual(m.stackOutputs.callerRoleArns, [`arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`]);
+        });
+
+        it("step 2: the archive reads the workload stack and its bucket policy names that role", async () => {
+            const { monitor: m } = await runs.exportArchive();
+            noErrors(m);
+            const ref = m.named("acme/cwlogs-export-workload/dev", STACK_REFERENCE);
+            assert.ok(ref.read);
+            const policy = m.named("archive-policy", "aws:s3/bucketPolicy:BucketPolicy");
+            assert.ok(policy.dependencies.includes(ref.urn));
+            assert.ok((policy.inputs.policy as string).includes(`arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`));
+            assert.strictEqual(m.named("archive", "cwlogs:export:ExportBucket").parent, m.stackResource.urn);
+            assert.strictEqual(m.stackOutputs.accountId, ARCHIVE_ACCOUNT);
+        });
+
+        it("step 3: the workload exports into the archive's bucket, after its role and policy", async () => {
+            const archive = (await runs.exportArchive()).monitor.stackOutputs;
+            const { monitor: m } = await runs.exportWorkload();
+            noErrors(m);
+            const ref = m.named("acme/cwlogs-export-archive/dev", STACK_REFERENCE);
+            const [task] = m.ofType(EXPORT_TASK);
+            assert.strictEqual(task.name, "workload-export-my-log-group");
+            assert.strictEqual(task.parent, m.named("workload", "cwlogs:examples:WorkloadExports").urn);
+            assert.strictEqual(task.inputs.destination, archive.bucketName);
+            assert.strictEqual(task.inputs.destinationPrefix, archive.prefix);
+            assert.strictEqual(task.inputs.roleArn, `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`);
+            for (const dep of [m.named("workload-caller-role").urn, m.named("workload-caller-export-policy").urn, ref.urn]) {
+                assert.ok(task.dependencies.includes(dep), `the export does not wait for ${dep}`);
+            }
+            assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
+        });
+    });
+
+    describe("examples/multi-account", () => {
+        it("registers one aws provider per account, and every resource of an account goes through its provider", async () => {
+            const { monitor: m } = await runs.multiAccount();
+            noErrors(m);
+            const providers = m.ofType("pulumi:providers:aws");
+            assert.deepStrictEqual(providers.map(p => p.name).sort(), ["account-111111111111", "account-333333333333"]);
+            for (const account of ["111111111111", "333333333333"]) {
+                const provider = m.named(`account-${account}`);
+                assert.deepStrictEqual(JSON.parse(provider.inputs.allowedAccountIds as string), [account]);
+                const workload = m.named(`workload-${account}`, "cwlogs:examples:WorkloadExports");
+                const awsResources = descendants(m, workload).filter(r => r.custom && r.type.startsWith("aws:"));
+                assert.ok(awsResources.length >= 2, `workload-${account} has ${awsResources.length} aws resources`);
+                for (const r of awsResources) {
+                    assert.strictEqual(m.providerOf(r)?.urn, provider.urn, `${r.name} is not deployed through account-${account}`);
+                }
+                // Each account's export tasks assume the caller role of that account.
+                const tasks = descendants(m, workload).filter(r => r.type === EXPORT_TASK);
+                assert.ok(tasks.length >= 1);
+                for (const t of tasks) {
+                    assert.strictEqual(t.inputs.roleArn, `arn:aws:iam::${account}:role/workload-${account}-caller-role-0123abcd`);
+                }
+            }
+            assert.deepStrictEqual(m.stackOutputs.callerRoleArnByAccount, {
+                "111111111111": "arn:aws:iam::111111111111:role/workload-111111111111-caller-role-0123abcd",
+                "333333333333": "arn:aws:iam::333333333333:role/workload-333333333333-caller-role-0123abcd",
+            });
+        });
+
+        it("a program error fails the run with the program's message", async () => {
+            const r = await runs.multiAccountWithoutAccounts();
+            assert.notStrictEqual(r.exitCode, 0);
+            assert.ok(r.monitor.errors.some(e => e.includes("[accounts]") && e.includes("give at least one account")),
+                `errors logged: ${r.monitor.errors.join("\n")}`);
+        });
+    });
+
+    describe("examples/cross-account-delivery (archive, then workload)", () => {
+        it("the archive registers the destination, its policy and an encrypted bucket", async () => {
+            const { monitor: m } = await runs.deliveryArchive();
+            noErrors(m);
+            const destination = m.named("central", "cwlogs:delivery:DeliveryDestination");
+            assert.strictEqual(destination.parent, m.stackResource.urn);
+            assert.strictEqual(m.named("central-destination-policy").parent, destination.urn);
+            assert.strictEqual(m.named("central-bucket", "cwlogs:export:ExportBucket").parent, destination.urn);
+            assert.strictEqual(m.stackOutputs.destinationArn,
+                `arn:aws:logs:us-east-1:${ARCHIVE_ACCOUNT}:delivery-destination:central-destination-0123abcd`);
+        });
+
+        it("the workload delivers to the archive's destination, read through its StackReference", async () => {
+            const archive = (await runs.deliveryArchive()).monitor.stackOutputs;
+            const { monitor: m } = await runs.deliveryWorkload();
+            noErrors(m);
+            const ref = m.named("acme/cwlogs-delivery-archive/dev", STACK_REFERENCE);
+            const delivery = m.named("app-logs-delivery-archive", "aws:cloudwatch/logDelivery:LogDelivery");
+            assert.strictEqual(delivery.inputs.deliveryDestinationArn, archive.destinationArn);
+            assert.ok(delivery.dependencies.includes(ref.urn));
+            assert.ok(delivery.dependencies.includes(m.named("app-logs-source").urn));
+            assert.strictEqual(delivery.parent, m.named("app-logs", "cwlogs:delivery:DeliverySource").urn);
+        });
+    });
+});
