@@ -25,6 +25,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
 const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const engproto = require("@pulumi/pulumi/proto/engine_pb");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 
 /** The wire's markers (sdk/go/common/resource/sig): special objects carry SIG_KEY. */
@@ -304,10 +305,8 @@ export class RecordingMonitor {
                 this.logs.push({ severity, message: req.getMessage(), urn: req.getUrn() });
                 return new Empty();
             }),
-            getRootResource: this.unary(() => {
-                throw Object.assign(new Error("not implemented"), { code: grpc.status.UNIMPLEMENTED });
-            }),
-            setRootResource: this.unary(() => new (require("@pulumi/pulumi/proto/engine_pb").SetRootResourceResponse)()),
+            // The stack registers itself as the root; the monitor finds it by type.
+            setRootResource: this.unary(() => new engproto.SetRootResourceResponse()),
         });
         return new Promise((resolve, reject) => {
             this.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
