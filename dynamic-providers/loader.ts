@@ -10,6 +10,7 @@
  * shell is a few KB in every install shape.
  */
 import { createRequire } from "module";
+import { dirname } from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ExportTaskOutputs, ExportTaskProvider } from "./provider";
 import type { ExportTaskInputs } from "./inputs";
@@ -23,23 +24,31 @@ const IMPLEMENTATION = "cwlogs-export/provider-runtime";
 /**
  * Loads ExportTaskProvider the way the host would `require` a package: from the host's working
  * directory, which Pulumi sets to the program's folder. That finds the package in the program's
- * node_modules (installed or symlinked, as a monorepo links it), and inside this repository the
- * package itself (Node's self-reference through `exports`). require-from-string, the host's loader,
- * gives the serialized code no file name, so its own `require` could not self-reference.
+ * node_modules (installed or symlinked, as a monorepo links it), and inside a checkout of this
+ * repository the package itself (Node's self-reference through `exports`), also from a folder with
+ * a package.json of its own (an example). require-from-string, the host's loader, gives the
+ * serialized code no file name, so its own `require` could not self-reference.
  */
 function implementation(): ExportTaskProvider {
-    // A directory with a trailing separator: Node resolves as from a file in it.
-    const from = createRequire(`${process.cwd()}/`);
-    let file: string;
-    try {
-        file = from.resolve(IMPLEMENTATION);
-    } catch (e) {
-        throw new Error(`ExportTask: the dynamic-provider host could not load ${IMPLEMENTATION} from ${process.cwd()}: ` +
-            `install the package in the Pulumi program's folder (npm install cwlogs-export) and run pulumi there. ` +
-            `(${(e as Error).message.split("\n")[0]})`);
+    let notFound = "";
+    for (let dir = process.cwd(); ; dir = dirname(dir)) {
+        // A directory with a trailing separator: Node resolves as from a file in it.
+        const from = createRequire(`${dir}/`);
+        let file: string | undefined;
+        try {
+            file = from.resolve(IMPLEMENTATION);
+        } catch (e) {
+            notFound ||= (e as Error).message.split("\n")[0];
+        }
+        if (file !== undefined) {
+            const m = from(file) as { ExportTaskProvider: new () => ExportTaskProvider };
+            return new m.ExportTaskProvider();
+        }
+        if (dirname(dir) === dir) {
+            throw new Error(`ExportTask: the dynamic-provider host could not load ${IMPLEMENTATION} from ${process.cwd()}: ` +
+                `install the package in the Pulumi program's folder (npm install cwlogs-export) and run pulumi there. (${notFound})`);
+        }
     }
-    const m = from(file) as { ExportTaskProvider: new () => ExportTaskProvider };
-    return new m.ExportTaskProvider();
 }
 
 /** Implements `pulumi.dynamic.ResourceProvider` for `cwlogs:ExportTask` by delegating to ExportTaskProvider. */
