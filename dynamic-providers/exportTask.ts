@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { defaultTaskName } from "./inputs";
-import { ExportTaskProvider } from "./provider";
+import { ExportTaskProviderShell } from "./loader";
 
 /** Arguments of {@link ExportTask}; names follow CreateExportTask. */
 export interface ExportTaskArgs {
@@ -56,7 +56,7 @@ export interface ExportTaskArgs {
 const TWELVE_HOURS_MS = 12 * 3600_000;
 
 /** The provider is stateless: one instance, so every ExportTask serializes to the same `__provider`. */
-const provider = new ExportTaskProvider();
+const provider = new ExportTaskProviderShell();
 
 function ms(v: number | string | Date): number | string {
     return v instanceof Date ? v.getTime() : v;

@@ -62,6 +62,17 @@ export class ExportTaskProvider implements pulumi.dynamic.ResourceProvider<Expor
 
     async diff(_id: string, olds: ExportTaskOutputs, news: ExportTaskInputs): Promise<pulumi.dynamic.DiffResult> {
         const d = diffInputs(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+        // A task that ended FAILED or CANCELLED exported nothing (or part): the next `pulumi up` must
+        // start a new one. After a partial create the engine does not Create again: it calls Diff and,
+        // because the state has init errors, turns "no changes" into an Update
+        // (pulumi/pulumi pkg/resource/deploy/step_generator.go, generateStepsFromDiff:
+        // `hasInitErrors := len(old.InitErrors) > 0` passed to applyReplaceOnChanges); only replace
+        // keys from Diff make it a replacement. Update cannot restart a task, so Diff asks for the
+        // replacement: Create (a new task; FAILED/CANCELLED tasks are never adopted) then Delete of
+        // the old one (nothing to cancel).
+        if (olds.status === "FAILED" || olds.status === "CANCELLED") {
+            return { changes: true, replaces: [...d.replaces, "status"], deleteBeforeReplace: false };
+        }
         return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
     }
 

@@ -6,8 +6,9 @@ import * as assert from "assert";
 import { captureSerializedProvider } from "../support/captureProvider";
 import { startMoto, Moto } from "../support/moto";
 import { DIFF, HostError, ProviderHost, startProviderHost } from "../support/providerHost";
-import { Proxy, startProxy } from "../support/proxy";
+import { GET_BUCKET_ACL_FAILED, Proxy, startProxy } from "../support/proxy";
 import { CreateBucketCommand, PutBucketEncryptionCommand } from "@aws-sdk/client-s3";
+import { CancelExportTaskCommand, CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { Fixtures, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
 
 const HOUR = 3600_000;
@@ -169,5 +170,84 @@ describe("ExportTask through the dynamic-provider host (moto)", function () {
                 (e: Error) => new RegExp(`^\\[destination\\] bucket "${bucket}" (is encrypted with the AWS managed key|uses DSSE-KMS)`).test(e.message), bucket);
         }
         assert.strictEqual(proxy.count("CreateExportTask"), 0);
+    });
+
+    /** 512 characters (the most CreateExportTask and CloudWatch Logs allow) starting with `head`. */
+    const long = (head: string, fill: string) => head + fill.repeat(512 - head.length);
+
+    it("a FAILED create with 512-character taskName, logGroupName and destinationPrefix answers in seconds (partial create)", async () => {
+        // The partial-create answer carries the properties, __provider included, in gRPC trailers;
+        // with the engine captured in __provider these inputs crossed Node's 64 KiB HTTP/2 header
+        // limit and the host never answered.
+        const logGroupName = long("/long/", "g");
+        await f.logs.send(new CreateLogGroupCommand({ logGroupName }));
+        await f.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: "app" }));
+        await f.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: "app", logEvents: [{ timestamp: now - 2 * HOUR, message: "long" }] }));
+        proxy.failTasks("long-", GET_BUCKET_ACL_FAILED);
+        const checked = await host.check(news({ logGroupName, taskName: long("long-", "t"), destinationPrefix: long("long/", "p") }));
+        assert.deepStrictEqual(checked.failures, []);
+        const started = Date.now();
+        const hang = new Promise<"no answer">(resolve => setTimeout(() => resolve("no answer"), 30_000).unref());
+        const e = await Promise.race([host.create(checked.inputs).then(() => undefined, (x: HostError) => x), hang]);
+        const took = Date.now() - started;
+        assert.ok(e instanceof HostError, `the host answered: ${String(e)}`);
+        console.log(`      FAILED create with 512-character inputs answered in ${took} ms; trailer properties ` +
+            `${JSON.stringify(e.initFailure?.properties ?? {}).length} characters, __provider ${provider.length}`);
+        assert.ok(took < 15_000, `took ${took} ms`);
+        assert.ok(e.message.includes(GET_BUCKET_ACL_FAILED), e.message);
+        assert.strictEqual(e.initFailure?.properties.status, "FAILED");
+        assert.strictEqual(e.initFailure?.properties.taskName, long("long-", "t"));
+        assert.strictEqual(e.initFailure?.properties.__provider, provider);
+    });
+
+    it("the next run after a FAILED task replaces it: a new task, no adoption of the FAILED one, no cancel of it", async () => {
+        proxy.failTasks("converge-failed", GET_BUCKET_ACL_FAILED);
+        const first = await host.check(news({ taskName: "converge-failed", destinationPrefix: "converge-failed" }));
+        const e = await host.create(first.inputs).then(() => undefined, (x: HostError) => x);
+        assert.ok(e instanceof HostError && e.initFailure !== undefined, "partial create");
+        const old = e.initFailure;
+        assert.strictEqual(old.properties.status, "FAILED");
+        proxy.stopFailingTasks();
+        // The next `pulumi up` (the grant fixed): the engine checks with the old inputs, then diffs
+        // against the state the partial create left.
+        const again = await host.check(news({ taskName: "converge-failed", destinationPrefix: "converge-failed" }), first.inputs);
+        const d = await host.diff(old.id, old.properties, again.inputs);
+        assert.strictEqual(d.changes, DIFF.DIFF_SOME);
+        assert.deepStrictEqual(d.replaces, ["status"]);
+        assert.strictEqual(d.deleteBeforeReplace, false);
+        // moto names the objects' folder with an ID of its own, not the task's: count the exports.
+        const exports = async () => (await listKeys(f, "exports-bucket", "converge-failed/")).filter(k => k.endsWith("/app/000000.gz")).length;
+        const exportsBefore = await exports();
+        const created = await host.create(again.inputs);
+        assert.notStrictEqual(created.id, old.id, "a new task, not the FAILED one adopted");
+        assert.strictEqual(created.properties.status, "COMPLETED");
+        assert.strictEqual(created.properties.taskName, "converge-failed", "the same (default: hashed) name again");
+        assert.strictEqual(proxy.count("CreateExportTask"), 2);
+        assert.strictEqual(await exports(), exportsBefore + 1, "the new task exported");
+        await host.delete(old.id, old.properties);
+        assert.strictEqual(proxy.count("CancelExportTask"), 0, "nothing to cancel in a finished task");
+        const settled = await host.diff(created.id, created.properties, again.inputs);
+        assert.strictEqual(settled.changes, DIFF.DIFF_NONE, "the run after converges to no change");
+    });
+
+    it("a task cancelled outside Pulumi (refresh shows CANCELLED) is replaced by the next run", async () => {
+        proxy.options.holdMs = 30_000;
+        const first = await host.check(news({ taskName: "converge-cancelled", destinationPrefix: "converge-cancelled", waitForCompletion: false }));
+        const created = await host.create(first.inputs);
+        assert.strictEqual(created.properties.status, "PENDING");
+        const logs = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: "us-east-1", credentials: moto.credentials });
+        await logs.send(new CancelExportTaskCommand({ taskId: created.id }));
+        const refreshed = await host.read(created.id, created.properties);
+        assert.strictEqual(refreshed.properties.status, "CANCELLED");
+        proxy.options.holdMs = 0;
+        const again = await host.check(news({ taskName: "converge-cancelled", destinationPrefix: "converge-cancelled" }), first.inputs);
+        const d = await host.diff(created.id, refreshed.properties, again.inputs);
+        assert.strictEqual(d.changes, DIFF.DIFF_SOME);
+        assert.deepStrictEqual(d.replaces, ["status"]);
+        const replacement = await host.create(again.inputs);
+        assert.notStrictEqual(replacement.id, created.id);
+        assert.strictEqual(replacement.properties.status, "COMPLETED");
+        await host.delete(created.id, refreshed.properties);
+        assert.strictEqual(proxy.count("CancelExportTask"), 1, "only the cancel from outside Pulumi");
     });
 });

@@ -12,6 +12,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 
 const HOST = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "dynamic-provider", "index.js");
+const REPO = path.resolve(__dirname, "..", "..");
 const URN = "urn:pulumi:test::cwlogs-export::pulumi-nodejs:dynamic/cwlogs:ExportTask::task";
 
 type Props = Record<string, unknown>;
@@ -68,11 +69,25 @@ function hostError(err: grpc.ServiceError): HostError {
     return new HostError(status.getMessage());
 }
 
+export interface HostOptions {
+    /**
+     * The host's working directory: Pulumi starts it in the program's folder, and the serialized
+     * provider loads the package from there. Defaults to this repository, whose sources are then
+     * loaded through ts-node (the `cwlogs-export-source` export condition), so tests need no build.
+     */
+    cwd?: string;
+    /** The program's folder whose own `@pulumi/pulumi` host to run, with no ts-node: the installed package. */
+    program?: string;
+}
+
 /** Starts the host with `env` added to this process's environment, configures it and returns a driver. */
-export async function startProviderHost(env: Record<string, string>): Promise<ProviderHost> {
-    const child: ChildProcess = spawn(process.execPath, [HOST, "127.0.0.1:0"], {
-        cwd: path.resolve(__dirname, "..", ".."),
-        env: { ...process.env, ...env },
+export async function startProviderHost(env: Record<string, string>, options: HostOptions = {}): Promise<ProviderHost> {
+    const args = options.program === undefined
+        ? ["-r", require.resolve("ts-node/register/transpile-only"), "--conditions=cwlogs-export-source", HOST]
+        : [path.join(options.program, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js")];
+    const child: ChildProcess = spawn(process.execPath, [...args, "127.0.0.1:0"], {
+        cwd: options.program ?? options.cwd ?? REPO,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"), ...env },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
