@@ -84,7 +84,12 @@ export class DeliveryDestination extends pulumi.ComponentResource {
             deliveryDestinationConfiguration: { destinationResourceArn: target.resourceArn },
             region: args.region,
             tags: args.tags,
-        }, parent);
+        }, {
+            parent: this,
+            // PutDeliveryDestination with an existing name overwrites that destination: a replacement
+            // created first would be the old one, then deleted with it. Delete first when the name is fixed.
+            deleteBeforeReplace: args.destinationName !== undefined,
+        });
 
         const permissions = [...target.permissions];
         let destinationPolicyJson: pulumi.Output<string | undefined> = pulumi.output(undefined);

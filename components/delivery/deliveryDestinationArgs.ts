@@ -33,10 +33,34 @@ export interface DeliveryLogGroupDestinationArgs {
     logGroupName: pulumi.Input<string>;
     /** Create the log group (`true`) or use an existing one (`false`). Defaults to `true`. */
     createLogGroup?: boolean;
-    /** Retention of a created log group, in days. Defaults to never expire. Conflicts with `createLogGroup: false`. */
+    /**
+     * Retention of a created log group, in days. Defaults to never expire. Conflicts with
+     * `createLogGroup: false` and with `logGroupClass: "DELIVERY"` (AWS fixes that class's retention
+     * at 2 days).
+     */
     retentionInDays?: pulumi.Input<number>;
     /** KMS key ARN for a created log group. Defaults to CloudWatch Logs' own encryption. Conflicts with `createLogGroup: false`. */
     kmsKeyId?: pulumi.Input<string>;
+    /**
+     * Keep a created log group, and the logs delivered into it, when the destination is destroyed or
+     * replaced: the log group is only removed from the stack (@pulumi/aws `skipDestroy`). Defaults to
+     * `true`. Set `false` to delete the log group and its logs on destroy. A retained log group with an
+     * explicit name must be imported (`pulumi import`) or renamed before the name can be created again.
+     * Conflicts with `createLogGroup: false`.
+     */
+    retainOnDestroy?: pulumi.Input<boolean>;
+    /**
+     * Turn on CloudWatch Logs deletion protection for a created log group (PutLogGroupDeletionProtection):
+     * DeleteLogGroup fails until it is turned off. Defaults to `false` (`retainOnDestroy` already keeps
+     * the data through Pulumi). Conflicts with `createLogGroup: false`.
+     */
+    deletionProtectionEnabled?: pulumi.Input<boolean>;
+    /**
+     * Log class of a created log group: `STANDARD`, `INFREQUENT_ACCESS` or `DELIVERY` (CreateLogGroup
+     * `logGroupClass`; `DELIVERY` keeps vended logs 2 days for delivery onwards). Defaults to AWS's,
+     * `STANDARD`. Cannot change after creation (replaces the log group). Conflicts with `createLogGroup: false`.
+     */
+    logGroupClass?: pulumi.Input<"STANDARD" | "INFREQUENT_ACCESS" | "DELIVERY">;
     /**
      * Write the log group resource policy (seed 004's `AWSLogDeliveryWrite20150319`) as an account-level
      * CloudWatch Logs resource policy. Defaults to `true`. With `false`, put the `resourcePolicyJson`

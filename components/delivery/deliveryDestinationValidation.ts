@@ -4,6 +4,9 @@ import { validateAccountIds, validateLogGroupName, validateOrgId, ValidationErro
 import { known, plain, plainList } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
 
+/** CreateLogGroup `logGroupClass` values. */
+export const LOG_GROUP_CLASSES = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"] as const;
+
 /**
  * Checks every argument of a DeliveryDestination that is a plain value (outputs are checked again
  * when they resolve) and returns the destination type. Throws ValidationError.
@@ -45,8 +48,17 @@ export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): 
         if (known(lg)) {
             validateLogGroupName(lg, "cloudWatchLogs.logGroupName");
         }
+        const cls = plain(cwl.logGroupClass);
+        if (known(cls) && cls !== undefined && !(LOG_GROUP_CLASSES as readonly string[]).includes(cls)) {
+            throw new ValidationError("cloudWatchLogs.logGroupClass",
+                `${JSON.stringify(cls)} is not a log group class: use ${LOG_GROUP_CLASSES.map(c => `"${c}"`).join(", ")} (CreateLogGroup logGroupClass).`);
+        }
+        if (cls === "DELIVERY" && cwl.retentionInDays !== undefined) {
+            throw new ValidationError("cloudWatchLogs.retentionInDays",
+                `Only one of [cloudWatchLogs.retentionInDays] and [cloudWatchLogs.logGroupClass: "DELIVERY"] can be given: AWS fixes the retention of DELIVERY log groups at 2 days; leave [retentionInDays] out or use "STANDARD".`);
+        }
         if (cwl.createLogGroup === false) {
-            for (const k of ["retentionInDays", "kmsKeyId"] as const) {
+            for (const k of ["retentionInDays", "kmsKeyId", "retainOnDestroy", "deletionProtectionEnabled", "logGroupClass"] as const) {
                 if (cwl[k] !== undefined) {
                     throw new ValidationError(`cloudWatchLogs.${k}`,
                         `Only one of [cloudWatchLogs.${k}] and [cloudWatchLogs.createLogGroup: false] can be given: an existing log group keeps its settings.`);

@@ -50,7 +50,14 @@ export class DeliverySource extends pulumi.ComponentResource {
             logType: args.logType,
             region: args.region,
             tags: args.tags,
-        }, { parent: this, dependsOn: upstream });
+        }, {
+            parent: this, dependsOn: upstream,
+            // A resource has one delivery source per log type and PutDeliverySource with an existing
+            // name overwrites it (PutDeliverySource: "Creates or updates"), so a replacement created
+            // before the old source is deleted collides with it: delete first. Its deliveries are
+            // replaced with it.
+            deleteBeforeReplace: true,
+        });
 
         const deliveries: Record<string, aws.cloudwatch.LogDelivery> = {};
         let previous: aws.cloudwatch.LogDelivery | undefined;

@@ -100,6 +100,10 @@ export function logGroupTarget(
             name: cwl.logGroupName,
             retentionInDays: cwl.retentionInDays,
             kmsKeyId: cwl.kmsKeyId,
+            logGroupClass: cwl.logGroupClass,
+            deletionProtectionEnabled: cwl.deletionProtectionEnabled,
+            // Delivered logs outlive the stack unless the user opts out (nothing the user has is lost).
+            skipDestroy: cwl.retainOnDestroy ?? true,
             region,
             tags,
         }, { parent });
