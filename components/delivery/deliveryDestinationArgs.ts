@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeliveryOutputFormat } from "../../policies/deliveryValidate";
 import { ExportBucketArgs } from "../exportBucketArgs";
+import type { DeliveryLogGroupsPolicy } from "./deliveryLogGroupsPolicy";
 
 /**
  * An S3 destination (seed 004, "Logs sent to Amazon S3"). The bucket is an {@link ExportBucket}
@@ -22,6 +23,19 @@ export interface DeliveryS3DestinationArgs {
      * errors in CloudTrail). Defaults to `true`.
      */
     listBucket?: boolean;
+    /**
+     * Strict isolation for a bucket shared by several source accounts: each account's delivery sources
+     * may write only under its own `AWSLogs/<account>/` (one write statement per account; with
+     * `sourceOrgId`, the `${aws:SourceAccount}` policy variable). Defaults to `false`: seed 004's
+     * single statement, in which any listed account may write under any listed account's folder.
+     */
+    isolateSourceAccounts?: boolean;
+    /**
+     * Let the delivery service write the Hive-compatible keys `AWSLogs/aws-account-id=<account>/...`
+     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath`. Defaults to `true`;
+     * `false` gives seed 004's `AWSLogs/<account>/*` only (then no delivery here may turn Hive paths on).
+     */
+    hiveCompatiblePaths?: boolean;
 }
 
 /** A CloudWatch Logs destination (seed 004, "Logs sent to CloudWatch Logs"). */
@@ -67,8 +81,17 @@ export interface DeliveryLogGroupDestinationArgs {
      * output in place yourself (or let AWS do it when the caller has `logs:PutResourcePolicy`).
      */
     manageResourcePolicy?: boolean;
-    /** Name of the resource policy. Defaults to `<component name>-delivery`. */
+    /** Name of the resource policy. Defaults to `<component name>-delivery`. Conflicts with `sharedResourcePolicy`. */
     resourcePolicyName?: pulumi.Input<string>;
+    /**
+     * A {@link DeliveryLogGroupsPolicy} that already lets the delivery service write into this log
+     * group (by default every log group under `/aws/vendedlogs/`): the destination then writes no
+     * resource policy of its own and its deliveries wait for the shared one. Use it for more than a
+     * few CloudWatch Logs destinations in one account and region: AWS allows 10 account-level
+     * resource policies per region (PutResourcePolicy), and each destination without it writes one.
+     * Conflicts with `manageResourcePolicy` and `resourcePolicyName`.
+     */
+    sharedResourcePolicy?: DeliveryLogGroupsPolicy;
 }
 
 /** A Firehose destination (seed 004, "Logs sent to Firehose"). The stream must already exist. */

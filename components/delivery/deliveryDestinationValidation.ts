@@ -3,6 +3,7 @@ import { checkFirehoseTags, validateFirehoseStreamArn } from "./firehoseTag";
 import { validateAccountIds, validateLogGroupName, validateOrgId, ValidationError } from "../../policies/validate";
 import { known, plain, plainList } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
+import { coveredBy } from "./deliveryLogGroupsPolicy";
 
 /** CreateLogGroup `logGroupClass` values. */
 export const LOG_GROUP_CLASSES = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"] as const;
@@ -47,6 +48,20 @@ export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): 
         const lg = plain(cwl.logGroupName);
         if (known(lg)) {
             validateLogGroupName(lg, "cloudWatchLogs.logGroupName");
+        }
+        if (cwl.sharedResourcePolicy !== undefined) {
+            for (const k of ["manageResourcePolicy", "resourcePolicyName"] as const) {
+                if (cwl[k] !== undefined) {
+                    throw new ValidationError(`cloudWatchLogs.${k}`,
+                        `Only one of [cloudWatchLogs.${k}] and [cloudWatchLogs.sharedResourcePolicy] can be given: the shared policy grants the delivery service this log group; leave [${k}] out.`);
+                }
+            }
+            const patterns = cwl.sharedResourcePolicy.knownPatterns;
+            if (known(lg) && patterns !== undefined && !coveredBy(patterns, lg)) {
+                throw new ValidationError("cloudWatchLogs.logGroupName",
+                    `${JSON.stringify(lg)} is not covered by the shared resource policy's patterns (${patterns.map(p => JSON.stringify(p)).join(", ")}): ` +
+                    `name the log group under /aws/vendedlogs/ (AWS's prefix for vended logs), or add it to the DeliveryLogGroupsPolicy's [logGroupNamePatterns].`);
+            }
         }
         const cls = plain(cwl.logGroupClass);
         if (known(cls) && cls !== undefined && !(LOG_GROUP_CLASSES as readonly string[]).includes(cls)) {

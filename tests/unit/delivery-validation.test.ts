@@ -5,10 +5,11 @@
 import * as assert from "assert";
 import { checkFirehoseTags } from "../../components/delivery/firehoseTag";
 import {
-    deliveryBucketStatements, deliveryCallerPolicy, deliveryDestinationPolicy, deliveryKeyStatement, deliveryLogGroupPolicy,
+    deliveryBucketStatements, deliveryCallerPolicy, deliveryDestinationPolicy, deliveryKeyStatement, deliveryLogGroupPolicy, deliveryLogGroupStatement,
     destinationTypeOfResourceArn, parseDeliveryDestinationArn, RESOURCE_POLICY_MAX_CHARS, validateDeliveryOptions, validateLogType,
     validateOutputFormat, validateSameRegion,
 } from "../../policies/delivery";
+import { policyDocument } from "../../policies/types";
 
 function throwsExactly(fn: () => unknown, message: string): void {
     assert.throws(fn, (e: Error) => {
@@ -62,22 +63,45 @@ describe("delivery policies: bad input (exact messages)", () => {
         assert.strictEqual(validateLogType("arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB1", "APPLICATION_LOGS", "logType"), "APPLICATION_LOGS");
     });
 
-    it("a log group resource policy over 5,120 characters, with seed 004's /aws/vendedlogs/ advice", () => {
+    it("a log group resource policy over 5,120 characters names its cause, log groups or accounts, with the fix (PutResourcePolicy limit)", () => {
+        const sizeIn = (fn: () => unknown) => {
+            try {
+                fn();
+            } catch (e) {
+                return Number(/would be (\d+) characters/.exec((e as Error).message)?.[1]);
+            }
+            return 0;
+        };
+        const source = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html (policyDocument: up to 5,120 characters)";
+        // Many log groups, one account: the log groups are the cause.
         const many = Array.from({ length: 80 }, (_, i) => `/my/app/group-${i}`);
         const doc = { region: "us-east-1", account: "999999999999", sourceAccounts: ["111122223333"], logGroupNames: many };
-        let size = 0;
-        try {
-            deliveryLogGroupPolicy(doc);
-        } catch (e) {
-            size = Number(/is (\d+) characters/.exec((e as Error).message)?.[1]);
-        }
+        const size = sizeIn(() => deliveryLogGroupPolicy(doc));
+        // The size is that of the exact text sent: compact JSON of the document the builder would return.
+        const sent = JSON.stringify(policyDocument([deliveryLogGroupStatement(doc)])).length;
+        assert.strictEqual(size, sent);
         assert.ok(size > RESOURCE_POLICY_MAX_CHARS, `size ${size}`);
         throwsExactly(() => deliveryLogGroupPolicy(doc),
-            `[logGroupNames] the log group resource policy is ${size} characters, over CloudWatch Logs' limit of 5120 (seed 004): ` +
-            `deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
+            `[logGroupNames] the CloudWatch Logs resource policy would be ${size} characters, over AWS's limit of 5120 (${source}): ` +
+            `it lists 80 log groups and 1 source account; deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
         // The advice works: one pattern covers them all.
         const one = deliveryLogGroupPolicy({ ...doc, logGroupNames: ["/aws/vendedlogs/*"] });
         assert.deepStrictEqual(one.Statement[0].Resource, ["arn:aws:logs:us-east-1:999999999999:log-group:/aws/vendedlogs/*"]);
+        // Many accounts, one pattern: the accounts are the cause, and the fix is the organization.
+        const accounts = Array.from({ length: 90 }, (_, i) => String(100000000000 + i));
+        const byAccounts = { ...doc, sourceAccounts: accounts, logGroupNames: ["/aws/vendedlogs/*"] };
+        const size2 = sizeIn(() => deliveryLogGroupPolicy(byAccounts));
+        throwsExactly(() => deliveryLogGroupPolicy(byAccounts),
+            `[sourceAccounts] the CloudWatch Logs resource policy would be ${size2} characters, over AWS's limit of 5120 (${source}): ` +
+            "it lists 1 log group and 90 source accounts; give [sourceOrgId] (aws:SourceOrgID) instead of listing each account, or split the accounts across resource policies.");
+        assert.ok(deliveryLogGroupPolicy({ ...byAccounts, sourceAccounts: undefined, sourceOrgId: "o-abcdefghij" }));
+        // A policy just under the limit passes: 5,120 itself is allowed.
+        let n = 1;
+        while (JSON.stringify(policyDocument([deliveryLogGroupStatement({ ...doc, logGroupNames: many.slice(0, n + 1) })])).length <= RESOURCE_POLICY_MAX_CHARS) {
+            n++;
+        }
+        assert.ok(deliveryLogGroupPolicy({ ...doc, logGroupNames: many.slice(0, n) }));
+        assert.throws(() => deliveryLogGroupPolicy({ ...doc, logGroupNames: many.slice(0, n + 1) }));
     });
 
     it("a Firehose stream without the LogDeliveryEnabled tag", () => {
