@@ -86,6 +86,9 @@ export class DeliveryDestination extends pulumi.ComponentResource {
             tags: args.tags,
         }, {
             parent: this,
+            // A shared resource policy is not a child: without this, deliveries waiting for this
+            // component would not wait for the policy that lets the service write.
+            dependsOn: target.external ?? [],
             // PutDeliveryDestination with an existing name overwrites that destination: a replacement
             // created first would be the old one, then deleted with it. Delete first when the name is fixed.
             deleteBeforeReplace: args.destinationName !== undefined,

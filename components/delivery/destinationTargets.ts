@@ -39,6 +39,8 @@ export interface DestinationTarget {
     resourceArn: pulumi.Output<string>;
     /** Every resource that grants the delivery service access; the delivery waits for them. */
     permissions: pulumi.Resource[];
+    /** Permissions created outside the destination (a shared resource policy): the destination resource waits for them. */
+    external?: pulumi.Resource[];
     bucket?: ExportBucket;
     logGroup?: aws.cloudwatch.LogGroup;
     bucketPolicyJson?: pulumi.Output<string>;
@@ -131,7 +133,7 @@ export function logGroupTarget(
     const permissions: pulumi.Resource[] = [];
     if (cwl.sharedResourcePolicy !== undefined) {
         permissions.push(cwl.sharedResourcePolicy);
-        return { resourceArn, permissions, logGroup, resourcePolicyJson: cwl.sharedResourcePolicy.policyJson };
+        return { resourceArn, permissions, external: [cwl.sharedResourcePolicy], logGroup, resourcePolicyJson: cwl.sharedResourcePolicy.policyJson };
     }
     if (cwl.manageResourcePolicy ?? true) {
         permissions.push(new aws.cloudwatch.LogResourcePolicy(`${name}-log-group-policy`, {
