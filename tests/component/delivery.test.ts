@@ -256,7 +256,7 @@ describe("delivery components (mocks)", function () {
         });
         it("an unknown log type for a known service", () => {
             throwsExactly(() => new D.DeliverySource("lt", { resourceArn: KB, logType: "ACCESS_LOGS", deliveries: { a: { destinationArn: "arn:aws:logs:us-east-1:999999999999:delivery-destination:d" } } }),
-                `[logType] "ACCESS_LOGS" is not a log type of Amazon Bedrock Knowledge bases logging (seed 004): use "APPLICATION_LOGS".`);
+                `[logType] "ACCESS_LOGS" is not a log type of Amazon Bedrock Knowledge Bases (CloudWatch Logs API reference, PutDeliverySource logType): use "APPLICATION_LOGS", "TRACES".`);
         });
         it("Hive paths for a log group destination, a delimiter with parquet (DeliveryChain)", () => {
             throwsExactly(() => new D.DeliveryChain("hive", {

@@ -77,7 +77,7 @@ describe("cwlogs-export policy delivery-*", () => {
             `[--destination-arn] "arn:aws:s3:::central-logs" is an ARN of service "s3": give the ARN of a CloudWatch Logs delivery destination, ` +
             `"arn:aws:logs:<region>:<account>:delivery-destination:<name>" (the destination stack's destinationArn output), not the bucket, log group or stream itself.`);
         await rejectsExactly(["delivery-caller", "--region", "us-east-1", "--account", "111122223333", "--destination", "sqs"],
-            `[--destination] "sqs" is not a destination kind: use one of "cloudwatch-logs", "s3", "firehose".`);
+            `[--destination] "sqs" is not a destination kind: use one of "cloudwatch-logs", "s3", "firehose", "xray".`);
         await rejectsExactly(["delivery-log-group", "--region", "us-east-1", "--account", "999999999999", "--source-account", "12"],
             `[--source-account] "12" is not an AWS account ID: use the 12-digit account number, e.g. "111122223333".`);
     });

@@ -67,21 +67,30 @@ describe("delivery policies: documents equal seed 004's", () => {
         });
     }
 
-    const readWrite = `{ "Sid": "ReadWriteAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:GetDelivery", "logs:GetDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestinationPolicy", "logs:DeleteDeliverySource", "logs:PutDeliveryDestinationPolicy", "logs:CreateDelivery", "logs:GetDeliveryDestination", "logs:PutDeliverySource", "logs:DeleteDeliveryDestination", "logs:DeleteDeliveryDestinationPolicy", "logs:DeleteDelivery" ], "Resource": [ "arn:aws:logs:region:account-id:delivery:*", "arn:aws:logs:region:account-id:delivery-source:*", "arn:aws:logs:region:account-id:delivery-destination:*" ] }, { "Sid": "ListAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries" ], "Resource": "*" }`;
+    // Seed 004's two statements as the current AWS pages print them: "logs:UpdateDeliveryConfiguration"
+    // and "logs:DescribeConfigurationTemplates" added (AWS, "Traces sent to X-Ray", User permissions,
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-XRayTraces.html).
+    // Tagging is compared separately (tagging: false here).
+    const readWrite = `{ "Sid": "ReadWriteAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:GetDelivery", "logs:GetDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestinationPolicy", "logs:DeleteDeliverySource", "logs:PutDeliveryDestinationPolicy", "logs:CreateDelivery", "logs:GetDeliveryDestination", "logs:PutDeliverySource", "logs:DeleteDeliveryDestination", "logs:DeleteDeliveryDestinationPolicy", "logs:DeleteDelivery", "logs:UpdateDeliveryConfiguration" ], "Resource": [ "arn:aws:logs:region:account-id:delivery:*", "arn:aws:logs:region:account-id:delivery-source:*", "arn:aws:logs:region:account-id:delivery-destination:*" ] }, { "Sid": "ListAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries", "logs:DescribeConfigurationTemplates" ], "Resource": "*" }`;
+
+    it("V2 caller policy for X-Ray (AWS, 'Traces sent to X-Ray', User permissions)", () => {
+        const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyXRay", "Effect": "Allow", "Action": [ "xray:PutResourcePolicy", "xray:ListResourcePolicies", "xray:GetTraceSegmentDestination" ], "Resource": "*" } ] }`);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["xray"], tagging: false }), expected);
+    });
 
     it("V2 caller policy for CloudWatch Logs (seed 004, V2 'Logs sent to CloudWatch Logs', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyCWL", "Effect": "Allow", "Action": [ "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups" ], "Resource": [ "arn:aws:logs:region:account-id:*" ] } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs"] }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs"], tagging: false }), expected);
     });
 
     it("V2 caller policy for S3 (seed 004, V2 'Logs sent to Amazon S3', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyS3", "Effect": "Allow", "Action": [ "s3:PutBucketPolicy", "s3:GetBucketPolicy" ], "Resource": "arn:aws:s3:::bucket-name" } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["s3"], bucket: "bucket-name" }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["s3"], bucket: "bucket-name", tagging: false }), expected);
     });
 
     it("V2 caller policy for Firehose (seed 004, 'Logs sent to Firehose', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyFH", "Effect": "Allow", "Action": [ "firehose:TagDeliveryStream" ], "Resource": [ "arn:aws:firehose:region:account-id:deliverystream/*" ] }, { "Sid": "CreateServiceLinkedRole", "Effect": "Allow", "Action": [ "iam:CreateServiceLinkedRole" ], "Resource": "arn:aws:iam::account-id:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery" } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["firehose"] }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["firehose"], tagging: false }), expected);
     });
 
     it("V1 caller policy lists seed 004's V1 user permissions", () => {
@@ -198,6 +207,36 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
         assert.strictEqual(await req([deliveryCallerPolicy({ region: "us-east-1", account: SRC })], destinationPolicy), "ImplicitlyDenied");
         // Without PutDeliveryDestinationPolicy in the destination account, the identity policy alone is not enough.
         assert.strictEqual(await req([caller]), "ImplicitlyDenied");
+    });
+
+    it("the caller policy allows the components' whole lifecycle (create, in-place update, tag, delete); seed 004's statements deny update and tagging", async () => {
+        const caller = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs" });
+        const seedOnly = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs", tagging: false });
+        for (const st of seedOnly.Statement) {
+            st.Action = [st.Action].flat().filter(a => a !== "logs:UpdateDeliveryConfiguration" && a !== "logs:DescribeConfigurationTemplates");
+        }
+        const arn = (kind: string) => `arn:aws:logs:us-east-1:${SRC}:${kind}`;
+        const steps: [string, string][] = [
+            ["logs:PutDeliveryDestination", arn("delivery-destination:archive")], ["logs:PutDeliverySource", arn("delivery-source:kb")],
+            ["logs:CreateDelivery", arn("delivery:abc123")], ["logs:GetDelivery", arn("delivery:abc123")],
+            ["logs:UpdateDeliveryConfiguration", arn("delivery:abc123")], ["logs:TagResource", arn("delivery:abc123")],
+            ["logs:UntagResource", arn("delivery-source:kb")], ["logs:ListTagsForResource", arn("delivery-destination:archive")],
+            ["logs:DescribeConfigurationTemplates", "*"],
+            // (DeleteDeliverySource is left out: iam-simulate's action data has no resource type for it.)
+            ["logs:DeleteDelivery", arn("delivery:abc123")], ["logs:DeleteDeliveryDestination", arn("delivery-destination:archive")],
+        ];
+        const req = (policy: typeof caller, action: string, resource: string) => decide({
+            principal: `arn:aws:iam::${SRC}:role/deployer`, action, resource, resourceAccount: SRC, identityPolicies: [policy],
+        });
+        for (const [action, resource] of steps) {
+            assert.strictEqual(await req(caller, action, resource), "Allowed", action);
+        }
+        for (const action of ["logs:UpdateDeliveryConfiguration", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeConfigurationTemplates"]) {
+            const resource = steps.find(s => s[0] === action)![1];
+            assert.strictEqual(await req(seedOnly, action, resource), "ImplicitlyDenied", `${action} without the added statements`);
+        }
+        // Tagging stays in the account and region of the caller.
+        assert.strictEqual(await req(caller, "logs:TagResource", `arn:aws:logs:eu-west-1:${SRC}:delivery:abc123`), "ImplicitlyDenied");
     });
 
     it("the caller policy allows the delivery APIs in its account and region only", async () => {
