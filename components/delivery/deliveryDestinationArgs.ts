@@ -112,7 +112,18 @@ export interface DeliveryFirehoseDestinationArgs {
 }
 
 /**
- * Arguments of {@link DeliveryDestination}. Exactly one of `s3`, `cloudWatchLogs` and `firehose`.
+ * An X-Ray destination (PutDeliveryDestination `deliveryDestinationType: "XRAY"`; AWS, "Traces sent
+ * to X-Ray"): traces (log type `TRACES`) of the sources go to X-Ray in this account and region. It has
+ * no resource ARN and no S3 options. X-Ray's resource policy for `delivery.logs.amazonaws.com` is
+ * created by AWS when the deliveries are created, if the caller may `xray:PutResourcePolicy` and
+ * `xray:ListResourcePolicies` (the caller policy's `xray` destination kind grants both).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DeliveryXRayDestinationArgs {
+}
+
+/**
+ * Arguments of {@link DeliveryDestination}. Exactly one of `s3`, `cloudWatchLogs`, `firehose` and `xray`.
  */
 export interface DeliveryDestinationArgs {
     /** Deliver to an S3 bucket. Conflicts with `cloudWatchLogs` and `firehose`. */
@@ -121,9 +132,12 @@ export interface DeliveryDestinationArgs {
     cloudWatchLogs?: DeliveryLogGroupDestinationArgs;
     /** Deliver to an existing Firehose delivery stream. Conflicts with `s3` and `cloudWatchLogs`. */
     firehose?: DeliveryFirehoseDestinationArgs;
+    /** Deliver traces to X-Ray (`deliveryDestinationType: "XRAY"`). Conflicts with `s3`, `cloudWatchLogs` and `firehose`. */
+    xray?: DeliveryXRayDestinationArgs;
     /**
-     * Output format of delivered logs: `json`, `plain`, `w3c`, `raw` or `parquet` (PutDeliveryDestination).
-     * Defaults to the log type's default. Cannot be changed once created (AWS replaces the destination).
+     * Output format of delivered logs: `json`, `plain`, `w3c`, `raw` or `parquet` (PutDeliveryDestination);
+     * `parquet` only for S3. Defaults to the log type's default. Cannot be changed once created (the
+     * destination is replaced).
      */
     outputFormat?: pulumi.Input<DeliveryOutputFormat>;
     /** Name of the delivery destination (1-60 of `[\w-]`). Defaults to an auto-generated name. */

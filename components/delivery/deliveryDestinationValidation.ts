@@ -13,16 +13,21 @@ export const LOG_GROUP_CLASSES = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"] a
  * when they resolve) and returns the destination type. Throws ValidationError.
  */
 export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): DeliveryDestinationType {
-    const given = (["s3", "cloudWatchLogs", "firehose"] as const).filter(k => args[k] !== undefined);
+    const given = (["s3", "cloudWatchLogs", "firehose", "xray"] as const).filter(k => args[k] !== undefined);
     if (given.length !== 1) {
         throw new ValidationError(given[1] ?? "s3",
             given.length === 0
-                ? "a destination is required: give exactly one of [s3], [cloudWatchLogs] and [firehose]."
+                ? "a destination is required: give exactly one of [s3], [cloudWatchLogs], [firehose] and [xray]."
                 : `Only one of [${given.join("], [")}] can be given: a delivery destination is one bucket, log group or stream; create one DeliveryDestination per destination.`);
     }
     const format = plain(args.outputFormat);
     if (known(format)) {
         validateOutputFormat(format, "outputFormat");
+        if (format === "parquet" && given[0] !== "s3") {
+            throw new ValidationError("outputFormat",
+                `the "parquet" output format only applies to S3 destinations, and this is a [${given[0]}] destination (PutDeliveryDestination outputFormat): ` +
+                `use "json", "plain", "w3c" or "raw", or deliver to an S3 destination.`);
+        }
     }
     const accounts = plainList(args.sourceAccounts);
     const org = plain(args.sourceOrgId);
@@ -92,6 +97,9 @@ export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): 
             checkFirehoseTags(arn, tags as Record<string, string>, "firehose.deliveryStreamTags");
         }
         return "FH";
+    }
+    if (args.xray !== undefined) {
+        return "XRAY";
     }
     return "S3";
 }

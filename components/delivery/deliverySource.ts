@@ -98,7 +98,7 @@ export class DeliverySource extends pulumi.ComponentResource {
             resourceArn: args.resourceArn, logType: args.logType, region, destinationArn: t.destinationArn,
             destinationType: t.destinationType, destinationOutputFormat: t.destinationOutputFormat,
             recordFields: t.recordFields, fieldDelimiter: t.fieldDelimiter, suffixPath: t.suffixPath,
-            enableHiveCompatiblePath: t.enableHiveCompatiblePath,
+            enableHiveCompatiblePath: t.enableHiveCompatiblePath, suffixPathFields: t.suffixPathFields,
         }).apply(v => asResourceError(this, () => {
             checkDelivery(key, v);
             return v.destinationArn;

@@ -35,8 +35,8 @@ export function sourcesOf(c: DestinationContext): DeliverySourcesOptions {
 
 /** What a destination kind contributes to its DeliveryDestination. */
 export interface DestinationTarget {
-    /** ARN of the bucket, log group or stream (`deliveryDestinationConfiguration.destinationResourceArn`). */
-    resourceArn: pulumi.Output<string>;
+    /** ARN of the bucket, log group or stream (`deliveryDestinationConfiguration.destinationResourceArn`); `undefined` for X-Ray. */
+    resourceArn: pulumi.Output<string | undefined>;
     /** Every resource that grants the delivery service access; the delivery waits for them. */
     permissions: pulumi.Resource[];
     /** Permissions created outside the destination (a shared resource policy): the destination resource waits for them. */

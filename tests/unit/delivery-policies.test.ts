@@ -213,7 +213,7 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
         const caller = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs" });
         const seedOnly = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs", tagging: false });
         for (const st of seedOnly.Statement) {
-            st.Action = [st.Action].flat().filter(a => a !== "logs:UpdateDeliveryConfiguration" && a !== "logs:DescribeConfigurationTemplates");
+            st.Action = [st.Action].flat().filter((a): a is string => a !== undefined).filter(a => a !== "logs:UpdateDeliveryConfiguration" && a !== "logs:DescribeConfigurationTemplates");
         }
         const arn = (kind: string) => `arn:aws:logs:us-east-1:${SRC}:${kind}`;
         const steps: [string, string][] = [
