@@ -194,6 +194,37 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
         assert.strictEqual(await req(OTHER), "ImplicitlyDenied");
     });
 
+    it("the destination policy against the current PutDeliveryDestinationPolicy reference: same decisions as its example for CreateDelivery to this destination, narrower elsewhere", async () => {
+        // The API reference's example ("Policy to use with PutDeliveryDestination",
+        // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html):
+        // logs:CreateDelivery for the source account's root, on delivery-source:*, delivery:* and
+        // delivery-destination:* ARNs. A destination policy is evaluated for requests on its own
+        // destination, so only the delivery-destination resource can match; ours names this destination.
+        const destinationArn = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:central`;
+        const reference: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "AllowLogDeliveryActions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${SRC}:root` }, Action: "logs:CreateDelivery",
+                Resource: [`arn:aws:logs:us-east-1:${DEST}:delivery-source:*`, `arn:aws:logs:us-east-1:${DEST}:delivery:*`, `arn:aws:logs:us-east-1:${DEST}:delivery-destination:*`],
+            }],
+        };
+        const ours = deliveryDestinationPolicy({ destinationArn, sourceAccounts: [SRC] });
+        assert.deepStrictEqual(ours.Statement.map(st => [st.Principal, st.Action]), reference.Statement.map(st => [st.Principal, st.Action]));
+        const identity: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:CreateDelivery", Resource: "*" }] };
+        const req = (policy: PolicyDocument, account: string, resource = destinationArn) => decide({
+            principal: `arn:aws:iam::${account}:role/deployer`, action: "logs:CreateDelivery", resource,
+            resourceAccount: DEST, resourcePolicy: policy, identityPolicies: [identity],
+        });
+        for (const account of [SRC, OTHER]) {
+            assert.strictEqual(await req(ours, account), await req(reference, account), account);
+        }
+        assert.strictEqual(await req(ours, SRC), "Allowed");
+        // Another destination of the same account: the reference's wildcard allows it, ours does not.
+        const other = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:other`;
+        assert.strictEqual(await req(reference, SRC, other), "Allowed");
+        assert.strictEqual(await req(ours, SRC, other), "ImplicitlyDenied");
+    });
+
     it("cross-account: the source account's caller may CreateDelivery to the remote destination only with both policies", async () => {
         const destinationArn = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:central`;
         const destinationPolicy = deliveryDestinationPolicy({ destinationArn, sourceAccounts: [SRC] });
