@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateSourceRegion } from "../../policies/deliveryServices";
 import { asResourceError } from "../inputs";
 import { withDependencies } from "./dependencies";
 import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
@@ -44,9 +45,15 @@ export class DeliverySource extends pulumi.ComponentResource {
         // the source and deliveries wait for the destinations (and are deleted before them).
         const upstream = opts?.dependsOn;
 
+        // The region rules (CloudFront: us-east-1 only) need the provider's region when none is
+        // given: the resource ARN reaches PutDeliverySource only through that check.
+        const checkedResourceArn = pulumi.all([args.resourceArn, region]).apply(([arn, rgn]) => asResourceError(this, () => {
+            validateSourceRegion(arn, rgn);
+            return arn;
+        }));
         const source = new aws.cloudwatch.LogDeliverySource(`${name}-source`, {
             name: args.deliverySourceName,
-            resourceArn: args.resourceArn,
+            resourceArn: checkedResourceArn,
             logType: args.logType,
             region: args.region,
             tags: args.tags,
