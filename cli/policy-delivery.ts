@@ -26,6 +26,9 @@ interface DeliveryFlags extends PolicyFlags {
     destinationArn?: string;
     destination?: string[];
     listBucket?: boolean;
+    isolateSourceAccounts?: boolean;
+    hiveCompatiblePaths?: boolean;
+    tagging?: boolean;
 }
 
 interface DeliveryCallerFlags extends Omit<DeliveryFlags, "destinationArn"> {
@@ -38,7 +41,7 @@ const OPTIONS = {
     permissions: () => new Option("--permissions <v1|v2>", "seed 004's permission model").default("v2"),
     logGroup: () => new Option("--log-group <name>", "log group that receives logs; may end in * (repeatable)").argParser(collect),
     destinationArn: () => new Option("--destination-arn <arn>", "ARN of the delivery destination"),
-    destination: () => new Option("--destination <kind>", "s3, cloudwatch-logs or firehose (repeatable)").argParser(collect),
+    destination: () => new Option("--destination <kind>", "s3, cloudwatch-logs, firehose or xray (repeatable)").argParser(collect),
 } as const;
 
 /** Source accounts: `--source-account`, else `--account` unless `--org-id` is given. */
@@ -64,6 +67,8 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         .addOption(FLAGS.bucket()).addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(OPTIONS.sourceAccount()).addOption(OPTIONS.orgId()).addOption(OPTIONS.permissions())
         .option("--no-list-bucket", "leave s3:ListBucket out of AWSLogDeliveryAclCheck")
+        .option("--isolate-source-accounts", "one write statement per source account: each writes only under its own AWSLogs/<account>/")
+        .option("--hive-compatible-paths", "also allow the Hive-form keys AWSLogs/aws-account-id=<account>/ (deliveries with enableHiveCompatiblePath)")
         .action((f: DeliveryFlags) => print(() => deliveryBucketPolicy({
             bucket: required(f.bucket, "--bucket", "name the bucket that receives the logs"),
             region: required(f.region, "--region", "give the region of the delivery sources"),
@@ -71,6 +76,8 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
             ...sources(f),
             permissions: f.permissions as DeliveryPermissions,
             listBucket: f.listBucket,
+            isolateSourceAccounts: f.isolateSourceAccounts,
+            hiveCompatiblePaths: f.hiveCompatiblePaths,
         })));
 
     policy.command("delivery-key")
@@ -112,6 +119,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition()).addOption(FLAGS.bucket())
         .addOption(OPTIONS.destination()).addOption(OPTIONS.permissions())
         .addOption(new Option("--destination-arn <arn>", "cross-account delivery destination the caller delivers to (repeatable)").argParser(collect))
+        .option("--no-tagging", "leave logs:TagResource, UntagResource and ListTagsForResource out (no tags on the delivery resources)")
         .action((f: DeliveryCallerFlags) => print(() => deliveryCallerPolicy({
             region: required(f.region, "--region", "give the region where deliveries are set up"),
             account: required(f.account, "--account", "give the 12-digit account of the caller"),
@@ -120,5 +128,6 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
             destinationArns: f.destinationArn,
             bucket: f.bucket,
             permissions: f.permissions as DeliveryPermissions,
+            tagging: f.tagging,
         })));
 }

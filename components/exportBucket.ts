@@ -140,7 +140,12 @@ export class ExportBucket extends pulumi.ComponentResource {
                 forceDestroy: args.forceDestroy ?? false,
                 region: args.region,
                 tags: args.tags,
-            }, parent);
+            }, {
+                parent: this,
+                // Destroy deletes the bucket before its key: while objects remain the bucket delete
+                // fails and the key is never scheduled for deletion, so no object becomes unreadable.
+                dependsOn: key !== undefined ? [key] : [],
+            });
             bucketName = bucket.bucket;
             bucketDeps = this.secureBucket(name, args, bucket, keyArn, useKms);
         } else {

@@ -5,6 +5,7 @@
 import { bucketArn } from "./partition";
 import { PolicyDocument, PolicyStatement } from "./types";
 import { validateBucketName } from "./validate";
+import { checkPolicySize, policyText } from "./limits";
 import {
     DELIVERY_SERVICE_PRINCIPAL, deliveryConditions, DeliverySourcesOptions, deliverySourceArns, resolveDeliverySources,
 } from "./deliveryCommon";
@@ -26,6 +27,26 @@ export interface DeliveryBucketPolicyOptions extends DeliverySourcesOptions {
      * s3:ListBucket]"). Defaults to `true`.
      */
     listBucket?: boolean;
+    /**
+     * Strict isolation between source accounts: one write statement per account, each letting that
+     * account's delivery sources write only under its own `AWSLogs/<account>/` (and its Hive form),
+     * instead of seed 004's single statement in which every listed account may write under every
+     * listed account's folder. With `sourceOrgId`, the folder is the policy variable
+     * `${aws:SourceAccount}`. Defaults to `false` (seed 004's form).
+     */
+    isolateSourceAccounts?: boolean;
+    /**
+     * Also allow the keys AWS writes when a delivery turns on Hive-compatible paths:
+     * `AWSLogs/aws-account-id=<account>/...` (CreateDelivery `s3DeliveryConfiguration.enableHiveCompatiblePath`;
+     * AWS, "Amazon S3 object key for V2 deliveries"). Defaults to `false` (seed 004's form); the
+     * DeliveryDestination component turns it on for its buckets.
+     */
+    hiveCompatiblePaths?: boolean;
+}
+
+/** The object prefixes AWS writes for one account: `AWSLogs/<id>/` and, with Hive paths, `AWSLogs/aws-account-id=<id>/`. */
+export function deliveryObjectPrefixes(account: string, hive: boolean): string[] {
+    return hive ? [`AWSLogs/${account}/`, `AWSLogs/aws-account-id=${account}/`] : [`AWSLogs/${account}/`];
 }
 
 /**
@@ -46,8 +67,43 @@ export function deliveryBucketStatements(o: DeliveryBucketPolicyOptions): Policy
     const s = resolveDeliverySources(o);
     const arns = deliverySourceArns(s);
     const base = bucketArn(s.partition, bucket);
+    const hive = o.hiveCompatiblePaths ?? false;
+    const objectsOf = (accounts: readonly string[]) => {
+        const list = accounts.flatMap(a => deliveryObjectPrefixes(a, hive).map(p => `${base}/${p}*`));
+        return list.length === 1 ? list[0] : list;
+    };
     const accounts = s.sourceOrgId !== undefined ? ["*"] : s.sourceAccounts;
-    const objects = accounts.map(a => `${base}/AWSLogs/${a}/*`);
+    const acl = { "s3:x-amz-acl": "bucket-owner-full-control" };
+    const writes: PolicyStatement[] = !(o.isolateSourceAccounts ?? false)
+        ? [{
+            Sid: DELIVERY_BUCKET_SIDS.write,
+            Effect: "Allow",
+            Principal: { Service: DELIVERY_SERVICE_PRINCIPAL },
+            Action: "s3:PutObject",
+            Resource: objectsOf(accounts),
+            Condition: deliveryConditions(s, arns, acl),
+        }]
+        : s.sourceOrgId !== undefined
+            ? [{
+                Sid: DELIVERY_BUCKET_SIDS.write,
+                Effect: "Allow",
+                Principal: { Service: DELIVERY_SERVICE_PRINCIPAL },
+                Action: "s3:PutObject",
+                // IAM policy variable: each member account only under its own folder.
+                Resource: objectsOf(["${aws:SourceAccount}"]),
+                Condition: deliveryConditions(s, arns, acl),
+            }]
+            : s.sourceAccounts.map(a => {
+                const one = { ...s, sourceAccounts: [a] };
+                return {
+                    Sid: `${DELIVERY_BUCKET_SIDS.write}${a}`,
+                    Effect: "Allow" as const,
+                    Principal: { Service: DELIVERY_SERVICE_PRINCIPAL },
+                    Action: "s3:PutObject",
+                    Resource: objectsOf([a]),
+                    Condition: deliveryConditions(one, deliverySourceArns(one), acl),
+                };
+            });
     return [
         {
             Sid: DELIVERY_BUCKET_SIDS.aclCheck,
@@ -57,18 +113,14 @@ export function deliveryBucketStatements(o: DeliveryBucketPolicyOptions): Policy
             Resource: base,
             Condition: deliveryConditions(s, arns),
         },
-        {
-            Sid: DELIVERY_BUCKET_SIDS.write,
-            Effect: "Allow",
-            Principal: { Service: DELIVERY_SERVICE_PRINCIPAL },
-            Action: "s3:PutObject",
-            Resource: objects.length === 1 ? objects[0] : objects,
-            Condition: deliveryConditions(s, arns, { "s3:x-amz-acl": "bucket-owner-full-control" }),
-        },
+        ...writes,
     ];
 }
 
 /** The whole bucket policy as seed 004 writes it (`Id` `AWSLogDeliveryWrite20150319`). */
 export function deliveryBucketPolicy(o: DeliveryBucketPolicyOptions): PolicyDocument {
-    return { Version: "2012-10-17", Id: DELIVERY_BUCKET_SIDS.id, Statement: deliveryBucketStatements(o) };
+    const doc: PolicyDocument = { Version: "2012-10-17", Id: DELIVERY_BUCKET_SIDS.id, Statement: deliveryBucketStatements(o) };
+    checkPolicySize("s3-bucket-policy", policyText(doc), o.sourceOrgId !== undefined ? "sourceOrgId" : "sourceAccounts",
+        "give [sourceOrgId] instead of listing each account, or spread the accounts over several buckets.");
+    return doc;
 }

@@ -8,11 +8,11 @@ import { resolvePartition, validateAccountId, validateBucketName, ValidationErro
 import { DELIVERY_SERVICE_PRINCIPAL, DeliveryPermissions, validatePermissions } from "./deliveryCommon";
 import { parseDeliveryDestinationArn } from "./deliveryDestination";
 
-/** Destination kinds of seed 004's table. */
-export type DeliveryDestinationKind = "s3" | "cloudwatch-logs" | "firehose";
+/** Destination kinds: seed 004's table, plus X-Ray (AWS, "Traces sent to X-Ray"). */
+export type DeliveryDestinationKind = "s3" | "cloudwatch-logs" | "firehose" | "xray";
 
-/** Every destination kind, in seed 004's order of sections. */
-export const DELIVERY_DESTINATION_KINDS: readonly DeliveryDestinationKind[] = ["cloudwatch-logs", "s3", "firehose"];
+/** Every destination kind, in the order of AWS's sections. */
+export const DELIVERY_DESTINATION_KINDS: readonly DeliveryDestinationKind[] = ["cloudwatch-logs", "s3", "firehose", "xray"];
 
 /** Sids of the caller policy; all but `createLogDelivery` are seed 004's own. */
 export const DELIVERY_CALLER_SIDS = {
@@ -24,17 +24,39 @@ export const DELIVERY_CALLER_SIDS = {
     serviceLinkedRole: "CreateServiceLinkedRole",
     createLogDelivery: "AllowCreateLogDelivery",
     crossAccount: "AllowCreateDeliveryToCrossAccountDestinations",
+    tagging: "TagAccessForLogDeliveryResources",
+    xray: "AllowUpdatesToResourcePolicyXRay",
 } as const;
 
-/** Seed 004's `ReadWriteAccessForLogDeliveryActions` actions, in its order. */
+/**
+ * `ReadWriteAccessForLogDeliveryActions`, in AWS's order: seed 004's twelve actions, and
+ * `logs:UpdateDeliveryConfiguration`, which the current pages add (AWS, "Traces sent to X-Ray",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-XRayTraces.html)
+ * and which an in-place change of record fields, delimiter or S3 suffix path calls.
+ */
 export const DELIVERY_READ_WRITE_ACTIONS = [
     "logs:GetDelivery", "logs:GetDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestinationPolicy",
     "logs:DeleteDeliverySource", "logs:PutDeliveryDestinationPolicy", "logs:CreateDelivery", "logs:GetDeliveryDestination",
     "logs:PutDeliverySource", "logs:DeleteDeliveryDestination", "logs:DeleteDeliveryDestinationPolicy", "logs:DeleteDelivery",
+    "logs:UpdateDeliveryConfiguration",
 ] as const;
 
-/** Seed 004's `ListAccessForLogDeliveryActions` actions. */
-export const DELIVERY_LIST_ACTIONS = ["logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries"] as const;
+/** `ListAccessForLogDeliveryActions`: seed 004's three, and `logs:DescribeConfigurationTemplates` (same current AWS page). */
+export const DELIVERY_LIST_ACTIONS = [
+    "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries", "logs:DescribeConfigurationTemplates",
+] as const;
+
+/**
+ * Tagging of delivery sources, destinations and deliveries: the components send `tags` on create
+ * (PutDeliverySource, PutDeliveryDestination and CreateDelivery take `tags`, which needs
+ * `logs:TagResource`), change them in place (`logs:TagResource`/`logs:UntagResource`) and read them
+ * back (`logs:ListTagsForResource`) (CloudWatch Logs API reference: TagResource, UntagResource,
+ * ListTagsForResource; resource types delivery, delivery-source, delivery-destination).
+ */
+export const DELIVERY_TAGGING_ACTIONS = ["logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"] as const;
+
+/** X-Ray: AWS creates the X-Ray resource policy for the delivery when the caller may (AWS, "Traces sent to X-Ray"). */
+export const DELIVERY_XRAY_ACTIONS = ["xray:PutResourcePolicy", "xray:ListResourcePolicies", "xray:GetTraceSegmentDestination"] as const;
 
 /** Options of {@link deliveryCallerStatements}. */
 export interface DeliveryCallerPolicyOptions {
@@ -59,6 +81,8 @@ export interface DeliveryCallerPolicyOptions {
     bucket?: string;
     /** Permission model. Defaults to `"v2"`. */
     permissions?: DeliveryPermissions;
+    /** V2: allow tagging the delivery resources (`tags` on the components). Defaults to `true`. */
+    tagging?: boolean;
 }
 
 /** Throws unless `kind` is a destination kind. */
@@ -103,6 +127,12 @@ export function deliveryCallerStatements(o: DeliveryCallerPolicyOptions): Policy
                 Resource: [`${logs}:delivery:*`, `${logs}:delivery-source:*`, `${logs}:delivery-destination:*`],
             },
             { Sid: DELIVERY_CALLER_SIDS.list, Effect: "Allow", Action: [...DELIVERY_LIST_ACTIONS], Resource: "*" },
+            ...((o.tagging ?? true) ? [{
+                Sid: DELIVERY_CALLER_SIDS.tagging,
+                Effect: "Allow" as const,
+                Action: [...DELIVERY_TAGGING_ACTIONS],
+                Resource: [`${logs}:delivery:*`, `${logs}:delivery-source:*`, `${logs}:delivery-destination:*`],
+            }] : []),
         ]
         : [{ Sid: DELIVERY_CALLER_SIDS.createLogDelivery, Effect: "Allow", Action: "logs:CreateLogDelivery", Resource: "*" }];
     if (remote.length > 0) {
@@ -142,6 +172,12 @@ export function deliveryCallerStatements(o: DeliveryCallerPolicyOptions): Policy
                 Resource: `arn:${partition}:iam::${account}:role/aws-service-role/${DELIVERY_SERVICE_PRINCIPAL}/AWSServiceRoleForLogDelivery`,
             },
         );
+    }
+    if (kinds.has("xray")) {
+        if (permissions === "v1") {
+            throw new ValidationError("destinations", `X-Ray destinations belong to the V2 permission model: use [permissions] "v2" with destination "xray".`);
+        }
+        out.push({ Sid: DELIVERY_CALLER_SIDS.xray, Effect: "Allow", Action: [...DELIVERY_XRAY_ACTIONS], Resource: "*" });
     }
     return out;
 }

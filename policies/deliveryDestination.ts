@@ -49,8 +49,10 @@ export interface DeliveryDestinationPolicyOptions {
 /**
  * One statement allowing `logs:CreateDelivery` on this destination to the root of each source account
  * (`Principal.AWS`), or, for an organization, to any principal whose `aws:PrincipalOrgID` matches.
- * Seed 004 prescribes the API but prints no document; this is the narrowest form: one action, one
- * resource.
+ * Seed 004 prescribes the API but prints no document. The PutDeliveryDestinationPolicy API
+ * reference's example grants the same principal and action on `delivery-source:*`, `delivery:*` and
+ * `delivery-destination:*`; a destination policy only governs requests on its own destination, so this
+ * names that one destination: the same decision for it, none for the account's other destinations.
  */
 export function deliveryDestinationStatement(o: DeliveryDestinationPolicyOptions): PolicyStatement {
     const dest = parseDeliveryDestinationArn(o.destinationArn, "destinationArn");

@@ -4,6 +4,7 @@
  */
 import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
 import { validateAccountId, validateLogGroupName, ValidationError } from "./validate";
+import { checkPolicySize, POLICY_LIMITS, policySize, policyText } from "./limits";
 import {
     DELIVERY_SERVICE_PRINCIPAL, deliveryConditions, DeliverySourcesOptions, deliverySourceArns, resolveDeliverySources,
 } from "./deliveryCommon";
@@ -11,8 +12,8 @@ import {
 /** Sid of seed 004's log group resource policy statement. */
 export const DELIVERY_LOG_GROUP_SID = "AWSLogDeliveryWrite20150319";
 
-/** CloudWatch Logs resource policies are limited to 5,120 characters (seed 004). */
-export const RESOURCE_POLICY_MAX_CHARS = 5120;
+/** CloudWatch Logs resource policies are limited to 5,120 characters (seed 004; PutResourcePolicy). */
+export const RESOURCE_POLICY_MAX_CHARS = POLICY_LIMITS["logs-resource-policy"].max;
 
 /** Options of {@link deliveryLogGroupStatement}. */
 export interface DeliveryLogGroupPolicyOptions extends DeliverySourcesOptions {
@@ -58,22 +59,42 @@ export function deliveryLogGroupStatement(o: DeliveryLogGroupPolicyOptions): Pol
     };
 }
 
-/** The whole resource policy, checked against the 5,120-character limit. */
-export function deliveryLogGroupPolicy(o: DeliveryLogGroupPolicyOptions): PolicyDocument {
-    return checkResourcePolicySize(policyDocument([deliveryLogGroupStatement(o)]), "logGroupNames");
+/**
+ * The prefix pattern seed 004 gives for many log groups: CloudWatch Logs itself falls back to
+ * `/aws/vendedlogs/*` in its resource policy when the listed log groups approach 5,120 characters
+ * ("You can then start using log groups with names that start with /aws/vendedlogs/").
+ */
+export const VENDED_LOGS_PATTERN = "/aws/vendedlogs/*";
+
+function sizeOf(o: DeliveryLogGroupPolicyOptions): number {
+    return policySize("logs-resource-policy", policyText(policyDocument([deliveryLogGroupStatement(o)])));
 }
 
 /**
- * Throws when the document, serialized as it is sent to PutResourcePolicy (compact JSON), is longer
- * than 5,120 characters, with seed 004's advice: use log groups named `/aws/vendedlogs/...` and one
- * `/aws/vendedlogs/*` pattern instead of listing each log group.
+ * The whole resource policy, checked against the 5,120-character limit on the exact text sent
+ * (PutResourcePolicy `policyDocument`). When it is over, the message names what makes it long, the
+ * listed log groups or the listed source accounts, and the fix for that cause.
  */
-export function checkResourcePolicySize(doc: PolicyDocument, argument: string): PolicyDocument {
-    const size = JSON.stringify(doc).length;
-    if (size > RESOURCE_POLICY_MAX_CHARS) {
-        throw new ValidationError(argument,
-            `the log group resource policy is ${size} characters, over CloudWatch Logs' limit of ${RESOURCE_POLICY_MAX_CHARS} (seed 004): ` +
-            `deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
+export function deliveryLogGroupPolicy(o: DeliveryLogGroupPolicyOptions): PolicyDocument {
+    const doc = policyDocument([deliveryLogGroupStatement(o)]);
+    const text = policyText(doc);
+    const limit = POLICY_LIMITS["logs-resource-policy"].max;
+    if (policySize("logs-resource-policy", text) <= limit) {
+        return doc;
     }
+    const groups = new Set(o.logGroupNames).size;
+    const accounts = o.sourceOrgId !== undefined ? 0 : new Set(o.sourceAccounts ?? []).size;
+    // Which list alone keeps it over the limit: the log groups (with one account) or the accounts (with one log group).
+    const groupsCause = groups > 1 && sizeOf({ ...o, ...(accounts > 1 ? { sourceAccounts: [o.sourceAccounts![0]] } : {}) }) > limit;
+    const accountsCause = accounts > 1 && sizeOf({ ...o, logGroupNames: [o.logGroupNames[0]] }) > limit;
+    const groupFix = `deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "${VENDED_LOGS_PATTERN}" instead of listing each log group`;
+    const accountFix = "give [sourceOrgId] (aws:SourceOrgID) instead of listing each account, or split the accounts across resource policies";
+    const listed = `it lists ${groups} log group${groups === 1 ? "" : "s"} and ${o.sourceOrgId !== undefined ? "an organization" : `${accounts} source account${accounts === 1 ? "" : "s"}`}`;
+    if (accountsCause && !groupsCause) {
+        checkPolicySize("logs-resource-policy", text, "sourceAccounts", `${listed}; ${accountFix}.`);
+    }
+    // Both lists together (each alone would fit, or each alone is over): both fixes.
+    const both = accounts > 1 && groups > 1 && groupsCause === accountsCause;
+    checkPolicySize("logs-resource-policy", text, "logGroupNames", both ? `${listed}; ${groupFix}, and ${accountFix}.` : `${listed}; ${groupFix}.`);
     return doc;
 }

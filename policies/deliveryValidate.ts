@@ -10,8 +10,45 @@ export const DELIVERY_OUTPUT_FORMATS = ["json", "plain", "w3c", "raw", "parquet"
 /** A PutDeliveryDestination `outputFormat`. */
 export type DeliveryOutputFormat = typeof DELIVERY_OUTPUT_FORMATS[number];
 
-/** `deliveryDestinationType` as CloudWatch Logs reports it. */
-export type DeliveryDestinationType = "S3" | "CWL" | "FH";
+/** `deliveryDestinationType` as CloudWatch Logs reports it (`XRAY`: traces to X-Ray). */
+export type DeliveryDestinationType = "S3" | "CWL" | "FH" | "XRAY";
+
+/**
+ * Suffix path variables every V2 source documents: the time partitions and the account
+ * (CloudFront, "Configure standard logging (v2)": `{yyyy}`, `{MM}`, `{dd}`, `{HH}`, `{accountid}`,
+ * `{DistributionId}`/`{distributionid}`). Others vary by log type: DescribeConfigurationTemplates
+ * answers them in `allowedSuffixPathFields` (S3DeliveryConfiguration, API reference); give those as
+ * `suffixPathFields`.
+ */
+export const SUFFIX_PATH_VARIABLES = ["yyyy", "MM", "dd", "HH", "accountid", "DistributionId", "distributionid"] as const;
+
+/**
+ * Throws unless every `{variable}` of `suffixPath` is a documented one (or in `extra`), braces are
+ * balanced, and, with Hive-compatible paths, no segment is a `key=value` pair (AWS writes those
+ * itself: a segment of the suffix path becomes `key=value` when Hive-compatible paths are on).
+ */
+export function validateSuffixPath(suffixPath: string, hive: boolean, extra: readonly string[] = []): string {
+    const allowed = new Set<string>([...SUFFIX_PATH_VARIABLES, ...extra]);
+    const fix = `use ${[...allowed].map(v => `{${v}}`).join(", ")}, or give the variables DescribeConfigurationTemplates lists in allowedSuffixPathFields for this log type as [suffixPathFields]`;
+    const stripped = suffixPath.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+        if (!allowed.has(name)) {
+            throw new ValidationError("suffixPath", `${JSON.stringify(suffixPath)} uses the variable {${name}}, which is not a suffix path variable AWS documents: ${fix}.`);
+        }
+        return "";
+    });
+    if (/[{}]/.test(stripped)) {
+        throw new ValidationError("suffixPath", `${JSON.stringify(suffixPath)} has an unmatched "{" or "}": write each variable as {name}.`);
+    }
+    if (hive) {
+        const kv = suffixPath.split("/").find(seg => seg.includes("="));
+        if (kv !== undefined) {
+            throw new ValidationError("suffixPath",
+                `${JSON.stringify(suffixPath)} has the key=value segment ${JSON.stringify(kv)}, and Hive-compatible paths are on: AWS writes the key= part of each segment itself; ` +
+                `give the plain segments (e.g. "{yyyy}/{MM}/{dd}") or turn [enableHiveCompatiblePath] off.`);
+        }
+    }
+    return suffixPath;
+}
 
 /** Throws unless `f` is an output format AWS knows. */
 export function validateOutputFormat(f: string, argument: string): DeliveryOutputFormat {
@@ -64,6 +101,8 @@ export interface DeliveryOptionsCheck {
     suffixPath?: string;
     enableHiveCompatiblePath?: boolean;
     recordFields?: readonly string[];
+    /** Suffix path variables beyond {@link SUFFIX_PATH_VARIABLES}. */
+    suffixPathFields?: readonly string[];
 }
 
 /**
@@ -82,6 +121,11 @@ export function validateDeliveryOptions(o: DeliveryOptionsCheck): void {
             `a field delimiter only applies to "plain", "w3c" and "raw" output, and the destination's output format is "${o.outputFormat}": ` +
             `leave [fieldDelimiter] out or use a destination with a text output format.`);
     }
+    if (o.outputFormat === "parquet" && o.destinationType !== undefined && o.destinationType !== "S3") {
+        throw new ValidationError("destinationOutputFormat",
+            `the "parquet" output format only applies to S3 destinations, and this destination's type is "${o.destinationType}" (PutDeliveryDestination outputFormat): ` +
+            `use "json", "plain", "w3c" or "raw", or deliver to an S3 destination.`);
+    }
     if (o.destinationType !== undefined && o.destinationType !== "S3") {
         if (o.suffixPath !== undefined) {
             throw new ValidationError("suffixPath",
@@ -95,6 +139,9 @@ export function validateDeliveryOptions(o: DeliveryOptionsCheck): void {
     if (o.suffixPath !== undefined && (o.suffixPath.length === 0 || o.suffixPath.startsWith("/"))) {
         throw new ValidationError("suffixPath",
             `${JSON.stringify(o.suffixPath)} is not a suffix path: give a non-empty path without a leading "/" (AWS prepends AWSLogs/<account>/...).`);
+    }
+    if (o.suffixPath !== undefined) {
+        validateSuffixPath(o.suffixPath, o.enableHiveCompatiblePath ?? false, o.suffixPathFields);
     }
     if (o.recordFields !== undefined) {
         const seen = new Set<string>();

@@ -10,7 +10,7 @@ import { checkPlainDeliverySource } from "./deliverySourceValidation";
 
 function destinationArgsOf(d: DeliveryChainDestinationArgs, args: DeliveryChainArgs) {
     return {
-        s3: d.s3, cloudWatchLogs: d.cloudWatchLogs, firehose: d.firehose, outputFormat: d.outputFormat,
+        s3: d.s3, cloudWatchLogs: d.cloudWatchLogs, firehose: d.firehose, xray: d.xray, outputFormat: d.outputFormat,
         destinationName: d.destinationName, region: args.region, tags: args.tags,
     };
 }
@@ -112,6 +112,6 @@ export class DeliveryChain extends pulumi.ComponentResource {
 function deliveryOptionsOf(d: DeliveryChainDestinationArgs): Omit<DeliveryTargetArgs, "destinationArn"> {
     return {
         recordFields: d.recordFields, fieldDelimiter: d.fieldDelimiter,
-        suffixPath: d.suffixPath, enableHiveCompatiblePath: d.enableHiveCompatiblePath,
+        suffixPath: d.suffixPath, enableHiveCompatiblePath: d.enableHiveCompatiblePath, suffixPathFields: d.suffixPathFields,
     };
 }

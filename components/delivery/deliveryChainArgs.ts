@@ -9,7 +9,7 @@ import { DeliveryTargetArgs } from "./deliverySourceArgs";
  */
 export interface DeliveryChainDestinationArgs
     extends Omit<DeliveryDestinationArgs, "region" | "tags" | "sourceAccounts" | "sourceOrgId">,
-    Pick<DeliveryTargetArgs, "recordFields" | "fieldDelimiter" | "suffixPath" | "enableHiveCompatiblePath"> {
+    Pick<DeliveryTargetArgs, "recordFields" | "fieldDelimiter" | "suffixPath" | "enableHiveCompatiblePath" | "suffixPathFields"> {
 }
 
 /** Arguments of {@link DeliveryChain}: one resource's logs delivered to destinations in the same account. */

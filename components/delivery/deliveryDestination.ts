@@ -27,12 +27,12 @@ export class DeliveryDestination extends pulumi.ComponentResource {
     public readonly destinationArn: pulumi.Output<string>;
     /** Name of the delivery destination. */
     public readonly destinationName: pulumi.Output<string>;
-    /** `S3`, `CWL` or `FH`: the source side's `destinationType`. */
+    /** `S3`, `CWL`, `FH` or `XRAY`: the source side's `destinationType`. */
     public readonly destinationType: pulumi.Output<DeliveryDestinationType>;
     /** Output format (`undefined`: the log type's default): the source side's `destinationOutputFormat`. */
     public readonly outputFormat: pulumi.Output<string | undefined>;
-    /** ARN of the bucket, log group or stream. */
-    public readonly destinationResourceArn: pulumi.Output<string>;
+    /** ARN of the bucket, log group or stream; `undefined` for X-Ray. */
+    public readonly destinationResourceArn: pulumi.Output<string | undefined>;
     /** Region of the destination; sources must be in it. */
     public readonly region: pulumi.Output<string>;
     /** Account of the destination. */
@@ -74,17 +74,29 @@ export class DeliveryDestination extends pulumi.ComponentResource {
             target = s3Target(name, this, ctx, args.s3 ?? {}, args.region, args.tags);
         } else if (type === "CWL") {
             target = logGroupTarget(name, this, ctx, args.cloudWatchLogs!, args.region, args.tags);
-        } else {
+        } else if (type === "FH") {
             target = firehoseTarget(this, args.firehose!, args.region);
+        } else {
+            target = { resourceArn: pulumi.output(undefined), permissions: [] };
         }
 
         const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-destination`, {
             name: args.destinationName,
             outputFormat: args.outputFormat,
-            deliveryDestinationConfiguration: { destinationResourceArn: target.resourceArn },
+            // X-Ray takes no configuration, only its type (@pulumi/aws 7.48 LogDeliveryDestination).
+            deliveryDestinationConfiguration: type === "XRAY" ? undefined : { destinationResourceArn: target.resourceArn as pulumi.Output<string> },
+            deliveryDestinationType: type === "XRAY" ? "XRAY" : undefined,
             region: args.region,
             tags: args.tags,
-        }, parent);
+        }, {
+            parent: this,
+            // A shared resource policy is not a child: without this, deliveries waiting for this
+            // component would not wait for the policy that lets the service write.
+            dependsOn: target.external ?? [],
+            // PutDeliveryDestination with an existing name overwrites that destination: a replacement
+            // created first would be the old one, then deleted with it. Delete first when the name is fixed.
+            deleteBeforeReplace: args.destinationName !== undefined,
+        });
 
         const permissions = [...target.permissions];
         let destinationPolicyJson: pulumi.Output<string | undefined> = pulumi.output(undefined);

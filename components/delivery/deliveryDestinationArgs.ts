@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeliveryOutputFormat } from "../../policies/deliveryValidate";
 import { ExportBucketArgs } from "../exportBucketArgs";
+import type { DeliveryLogGroupsPolicy } from "./deliveryLogGroupsPolicy";
 
 /**
  * An S3 destination (seed 004, "Logs sent to Amazon S3"). The bucket is an {@link ExportBucket}
@@ -22,6 +23,19 @@ export interface DeliveryS3DestinationArgs {
      * errors in CloudTrail). Defaults to `true`.
      */
     listBucket?: boolean;
+    /**
+     * Strict isolation for a bucket shared by several source accounts: each account's delivery sources
+     * may write only under its own `AWSLogs/<account>/` (one write statement per account; with
+     * `sourceOrgId`, the `${aws:SourceAccount}` policy variable). Defaults to `false`: seed 004's
+     * single statement, in which any listed account may write under any listed account's folder.
+     */
+    isolateSourceAccounts?: boolean;
+    /**
+     * Let the delivery service write the Hive-compatible keys `AWSLogs/aws-account-id=<account>/...`
+     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath`. Defaults to `true`;
+     * `false` gives seed 004's `AWSLogs/<account>/*` only (then no delivery here may turn Hive paths on).
+     */
+    hiveCompatiblePaths?: boolean;
 }
 
 /** A CloudWatch Logs destination (seed 004, "Logs sent to CloudWatch Logs"). */
@@ -33,18 +47,51 @@ export interface DeliveryLogGroupDestinationArgs {
     logGroupName: pulumi.Input<string>;
     /** Create the log group (`true`) or use an existing one (`false`). Defaults to `true`. */
     createLogGroup?: boolean;
-    /** Retention of a created log group, in days. Defaults to never expire. Conflicts with `createLogGroup: false`. */
+    /**
+     * Retention of a created log group, in days. Defaults to never expire. Conflicts with
+     * `createLogGroup: false` and with `logGroupClass: "DELIVERY"` (AWS fixes that class's retention
+     * at 2 days).
+     */
     retentionInDays?: pulumi.Input<number>;
     /** KMS key ARN for a created log group. Defaults to CloudWatch Logs' own encryption. Conflicts with `createLogGroup: false`. */
     kmsKeyId?: pulumi.Input<string>;
+    /**
+     * Keep a created log group, and the logs delivered into it, when the destination is destroyed or
+     * replaced: the log group is only removed from the stack (@pulumi/aws `skipDestroy`). Defaults to
+     * `true`. Set `false` to delete the log group and its logs on destroy. A retained log group with an
+     * explicit name must be imported (`pulumi import`) or renamed before the name can be created again.
+     * Conflicts with `createLogGroup: false`.
+     */
+    retainOnDestroy?: pulumi.Input<boolean>;
+    /**
+     * Turn on CloudWatch Logs deletion protection for a created log group (PutLogGroupDeletionProtection):
+     * DeleteLogGroup fails until it is turned off. Defaults to `false` (`retainOnDestroy` already keeps
+     * the data through Pulumi). Conflicts with `createLogGroup: false`.
+     */
+    deletionProtectionEnabled?: pulumi.Input<boolean>;
+    /**
+     * Log class of a created log group: `STANDARD`, `INFREQUENT_ACCESS` or `DELIVERY` (CreateLogGroup
+     * `logGroupClass`; `DELIVERY` keeps vended logs 2 days for delivery onwards). Defaults to AWS's,
+     * `STANDARD`. Cannot change after creation (replaces the log group). Conflicts with `createLogGroup: false`.
+     */
+    logGroupClass?: pulumi.Input<"STANDARD" | "INFREQUENT_ACCESS" | "DELIVERY">;
     /**
      * Write the log group resource policy (seed 004's `AWSLogDeliveryWrite20150319`) as an account-level
      * CloudWatch Logs resource policy. Defaults to `true`. With `false`, put the `resourcePolicyJson`
      * output in place yourself (or let AWS do it when the caller has `logs:PutResourcePolicy`).
      */
     manageResourcePolicy?: boolean;
-    /** Name of the resource policy. Defaults to `<component name>-delivery`. */
+    /** Name of the resource policy. Defaults to `<component name>-delivery`. Conflicts with `sharedResourcePolicy`. */
     resourcePolicyName?: pulumi.Input<string>;
+    /**
+     * A {@link DeliveryLogGroupsPolicy} that already lets the delivery service write into this log
+     * group (by default every log group under `/aws/vendedlogs/`): the destination then writes no
+     * resource policy of its own and its deliveries wait for the shared one. Use it for more than a
+     * few CloudWatch Logs destinations in one account and region: AWS allows 10 account-level
+     * resource policies per region (PutResourcePolicy), and each destination without it writes one.
+     * Conflicts with `manageResourcePolicy` and `resourcePolicyName`.
+     */
+    sharedResourcePolicy?: DeliveryLogGroupsPolicy;
 }
 
 /** A Firehose destination (seed 004, "Logs sent to Firehose"). The stream must already exist. */
@@ -65,7 +112,18 @@ export interface DeliveryFirehoseDestinationArgs {
 }
 
 /**
- * Arguments of {@link DeliveryDestination}. Exactly one of `s3`, `cloudWatchLogs` and `firehose`.
+ * An X-Ray destination (PutDeliveryDestination `deliveryDestinationType: "XRAY"`; AWS, "Traces sent
+ * to X-Ray"): traces (log type `TRACES`) of the sources go to X-Ray in this account and region. It has
+ * no resource ARN and no S3 options. X-Ray's resource policy for `delivery.logs.amazonaws.com` is
+ * created by AWS when the deliveries are created, if the caller may `xray:PutResourcePolicy` and
+ * `xray:ListResourcePolicies` (the caller policy's `xray` destination kind grants both).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DeliveryXRayDestinationArgs {
+}
+
+/**
+ * Arguments of {@link DeliveryDestination}. Exactly one of `s3`, `cloudWatchLogs`, `firehose` and `xray`.
  */
 export interface DeliveryDestinationArgs {
     /** Deliver to an S3 bucket. Conflicts with `cloudWatchLogs` and `firehose`. */
@@ -74,9 +132,12 @@ export interface DeliveryDestinationArgs {
     cloudWatchLogs?: DeliveryLogGroupDestinationArgs;
     /** Deliver to an existing Firehose delivery stream. Conflicts with `s3` and `cloudWatchLogs`. */
     firehose?: DeliveryFirehoseDestinationArgs;
+    /** Deliver traces to X-Ray (`deliveryDestinationType: "XRAY"`). Conflicts with `s3`, `cloudWatchLogs` and `firehose`. */
+    xray?: DeliveryXRayDestinationArgs;
     /**
-     * Output format of delivered logs: `json`, `plain`, `w3c`, `raw` or `parquet` (PutDeliveryDestination).
-     * Defaults to the log type's default. Cannot be changed once created (AWS replaces the destination).
+     * Output format of delivered logs: `json`, `plain`, `w3c`, `raw` or `parquet` (PutDeliveryDestination);
+     * `parquet` only for S3. Defaults to the log type's default. Cannot be changed once created (the
+     * destination is replaced).
      */
     outputFormat?: pulumi.Input<DeliveryOutputFormat>;
     /** Name of the delivery destination (1-60 of `[\w-]`). Defaults to an auto-generated name. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateSourceRegion } from "../../policies/deliveryServices";
 import { asResourceError } from "../inputs";
 import { withDependencies } from "./dependencies";
 import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
@@ -44,13 +45,26 @@ export class DeliverySource extends pulumi.ComponentResource {
         // the source and deliveries wait for the destinations (and are deleted before them).
         const upstream = opts?.dependsOn;
 
+        // The region rules (CloudFront: us-east-1 only) need the provider's region when none is
+        // given: the resource ARN reaches PutDeliverySource only through that check.
+        const checkedResourceArn = pulumi.all([args.resourceArn, region]).apply(([arn, rgn]) => asResourceError(this, () => {
+            validateSourceRegion(arn, rgn);
+            return arn;
+        }));
         const source = new aws.cloudwatch.LogDeliverySource(`${name}-source`, {
             name: args.deliverySourceName,
-            resourceArn: args.resourceArn,
+            resourceArn: checkedResourceArn,
             logType: args.logType,
             region: args.region,
             tags: args.tags,
-        }, { parent: this, dependsOn: upstream });
+        }, {
+            parent: this, dependsOn: upstream,
+            // A resource has one delivery source per log type and PutDeliverySource with an existing
+            // name overwrites it (PutDeliverySource: "Creates or updates"), so a replacement created
+            // before the old source is deleted collides with it: delete first. Its deliveries are
+            // replaced with it.
+            deleteBeforeReplace: true,
+        });
 
         const deliveries: Record<string, aws.cloudwatch.LogDelivery> = {};
         let previous: aws.cloudwatch.LogDelivery | undefined;
@@ -91,7 +105,7 @@ export class DeliverySource extends pulumi.ComponentResource {
             resourceArn: args.resourceArn, logType: args.logType, region, destinationArn: t.destinationArn,
             destinationType: t.destinationType, destinationOutputFormat: t.destinationOutputFormat,
             recordFields: t.recordFields, fieldDelimiter: t.fieldDelimiter, suffixPath: t.suffixPath,
-            enableHiveCompatiblePath: t.enableHiveCompatiblePath,
+            enableHiveCompatiblePath: t.enableHiveCompatiblePath, suffixPathFields: t.suffixPathFields,
         }).apply(v => asResourceError(this, () => {
             checkDelivery(key, v);
             return v.destinationArn;

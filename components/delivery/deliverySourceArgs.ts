@@ -60,8 +60,18 @@ export interface DeliveryTargetArgs {
      * `enableHiveCompatiblePath` (@pulumi/aws sends both fields together).
      */
     suffixPath?: pulumi.Input<string>;
-    /** S3 only: use Hive-compatible (`key=value`) path segments. Defaults to `false`. Needs `suffixPath`. */
+    /**
+     * S3 only: use Hive-compatible (`key=value`) path segments. Defaults to `false`. Needs `suffixPath`,
+     * whose segments must then be plain (AWS writes the `key=` part itself).
+     */
     enableHiveCompatiblePath?: pulumi.Input<boolean>;
+    /**
+     * Suffix path variables allowed beyond the documented `{yyyy}`, `{MM}`, `{dd}`, `{HH}`,
+     * `{accountid}` and `{DistributionId}`: the `allowedSuffixPathFields` that
+     * DescribeConfigurationTemplates answers for this log type (S3DeliveryConfiguration, API
+     * reference). Names without braces. Defaults to none.
+     */
+    suffixPathFields?: string[];
     /** Tags for this delivery. Defaults to the source's `tags`. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

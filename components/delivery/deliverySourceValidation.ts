@@ -1,5 +1,5 @@
 import { parseDeliveryDestinationArn } from "../../policies/deliveryDestination";
-import { parseResourceArn, validateLogType } from "../../policies/deliveryServices";
+import { parseResourceArn, validateLogType, validateSourceRegion } from "../../policies/deliveryServices";
 import { DeliveryOptionsCheck, validateDeliveryOptions, validateSameRegion } from "../../policies/deliveryValidate";
 import { ValidationError, withArgumentNames } from "../../policies/validate";
 import { known, plain, plainList, UNKNOWN } from "../inputs";
@@ -17,12 +17,13 @@ export interface PlainDelivery {
     fieldDelimiter?: string;
     suffixPath?: string;
     enableHiveCompatiblePath?: boolean;
+    suffixPathFields?: string[];
 }
 
 /** Option names of one delivery -> the argument a user wrote, `deliveries.<key>.<option>`. */
 function deliveryArgumentNames(key: string): Record<string, string> {
     const names: Record<string, string> = {};
-    for (const k of ["destinationArn", "destinationType", "destinationOutputFormat", "recordFields", "fieldDelimiter", "suffixPath", "enableHiveCompatiblePath"]) {
+    for (const k of ["destinationArn", "destinationType", "destinationOutputFormat", "recordFields", "fieldDelimiter", "suffixPath", "enableHiveCompatiblePath", "suffixPathFields"]) {
         names[k] = `deliveries.${key}.${k}`;
     }
     return names;
@@ -50,6 +51,7 @@ function checkOptions(o: DeliveryOptionsCheck): void {
 export function checkDelivery(key: string, a: PlainDelivery): void {
     const res = parseResourceArn(a.resourceArn, "resourceArn");
     validateLogType(a.resourceArn, a.logType, "logType");
+    validateSourceRegion(a.resourceArn, a.region);
     if (res.region !== "" && res.region !== a.region) {
         throw resourceRegionError(res.region, a.region);
     }
@@ -59,6 +61,7 @@ export function checkDelivery(key: string, a: PlainDelivery): void {
         checkOptions({
             destinationType: a.destinationType, outputFormat: a.destinationOutputFormat, fieldDelimiter: a.fieldDelimiter,
             suffixPath: a.suffixPath, enableHiveCompatiblePath: a.enableHiveCompatiblePath, recordFields: a.recordFields,
+            suffixPathFields: a.suffixPathFields,
         });
     });
 }
@@ -75,6 +78,9 @@ export function checkPlainDeliverySource(args: DeliverySourceArgs): void {
         const res = parseResourceArn(resourceArn, "resourceArn");
         if (known(logType)) {
             validateLogType(resourceArn, logType, "logType");
+        }
+        if (known(region)) {
+            validateSourceRegion(resourceArn, region);
         }
         if (known(region) && res.region !== "" && res.region !== region) {
             throw resourceRegionError(res.region, region);
@@ -121,6 +127,7 @@ function checkPlainDelivery(key: string, t: DeliveryTargetArgs, region: string |
             destinationType: plain(t.destinationType), outputFormat: plain(t.destinationOutputFormat),
             fieldDelimiter: plain(t.fieldDelimiter), suffixPath: plain(t.suffixPath),
             enableHiveCompatiblePath: plain(t.enableHiveCompatiblePath), recordFields: plainList(t.recordFields),
+            suffixPathFields: t.suffixPathFields,
         };
         if (Object.values(options).every(v => v !== UNKNOWN)) {
             checkOptions(options as DeliveryOptionsCheck);

@@ -9,6 +9,7 @@ import { DeliverySourcesOptions } from "../../policies/deliveryCommon";
 import { deliveryKeyStatement } from "../../policies/deliveryKey";
 import { deliveryLogGroupPolicy } from "../../policies/deliveryLogGroup";
 import { Partition } from "../../policies/partition";
+import { checkPolicySize, policyText } from "../../policies/limits";
 import { policyDocument } from "../../policies/types";
 import { ExportBucket } from "../exportBucket";
 import { withArgumentNames } from "../../policies/validate";
@@ -34,10 +35,12 @@ export function sourcesOf(c: DestinationContext): DeliverySourcesOptions {
 
 /** What a destination kind contributes to its DeliveryDestination. */
 export interface DestinationTarget {
-    /** ARN of the bucket, log group or stream (`deliveryDestinationConfiguration.destinationResourceArn`). */
-    resourceArn: pulumi.Output<string>;
+    /** ARN of the bucket, log group or stream (`deliveryDestinationConfiguration.destinationResourceArn`); `undefined` for X-Ray. */
+    resourceArn: pulumi.Output<string | undefined>;
     /** Every resource that grants the delivery service access; the delivery waits for them. */
     permissions: pulumi.Resource[];
+    /** Permissions created outside the destination (a shared resource policy): the destination resource waits for them. */
+    external?: pulumi.Resource[];
     bucket?: ExportBucket;
     logGroup?: aws.cloudwatch.LogGroup;
     bucketPolicyJson?: pulumi.Output<string>;
@@ -59,11 +62,23 @@ export function s3Target(
     const bucketName = pulumi.output(new Promise<pulumi.Output<string>>(resolve => { setBucketName = resolve; }));
     const names = { bucket: "s3.bucket.bucketName" };
     const statements = pulumi.all([ctx, bucketName, s3.bucket?.additionalPolicyStatements ?? []]).apply(([c, b, extra]) =>
-        asResourceError(parent, () => withArgumentNames(names, () => [
-            ...extra,
-            ...deliveryBucketStatements({ ...sourcesOf(c), bucket: b, listBucket: s3.listBucket ?? true }),
-        ])));
-    const keyStatement = ctx.apply(c => asResourceError(parent, () => deliveryKeyStatement(sourcesOf(c))));
+        asResourceError(parent, () => withArgumentNames(names, () => {
+            const delivery = deliveryBucketStatements({
+                ...sourcesOf(c), bucket: b, listBucket: s3.listBucket ?? true,
+                isolateSourceAccounts: s3.isolateSourceAccounts ?? false, hiveCompatiblePaths: s3.hiveCompatiblePaths ?? true,
+            });
+            // The delivery statements alone already count against the bucket policy's 20 KB.
+            checkPolicySize("s3-bucket-policy", policyText(policyDocument([...extra, ...delivery])), c.sourceOrgId !== undefined ? "sourceOrgId" : "sourceAccounts",
+                `${c.sourceAccounts.length} source accounts${s3.isolateSourceAccounts ? " with isolateSourceAccounts (one statement each)" : ""}: ` +
+                "give [sourceOrgId] instead of listing each account, or spread the accounts over several destinations.");
+            return [...extra, ...delivery];
+        })));
+    const keyStatement = ctx.apply(c => asResourceError(parent, () => {
+        const k = deliveryKeyStatement(sourcesOf(c));
+        checkPolicySize("kms-key-policy", policyText(policyDocument([k])), "sourceAccounts",
+            "give [sourceOrgId] instead of listing each account, or spread the accounts over several destinations.");
+        return k;
+    }));
     const bucket = new ExportBucket(`${name}-bucket`, {
         ...(s3.bucket ?? {}),
         region,
@@ -100,6 +115,10 @@ export function logGroupTarget(
             name: cwl.logGroupName,
             retentionInDays: cwl.retentionInDays,
             kmsKeyId: cwl.kmsKeyId,
+            logGroupClass: cwl.logGroupClass,
+            deletionProtectionEnabled: cwl.deletionProtectionEnabled,
+            // Delivered logs outlive the stack unless the user opts out (nothing the user has is lost).
+            skipDestroy: cwl.retainOnDestroy ?? true,
             region,
             tags,
         }, { parent });
@@ -112,6 +131,10 @@ export function logGroupTarget(
         asResourceError(parent, () => withArgumentNames(names, () =>
             JSON.stringify(deliveryLogGroupPolicy({ ...sourcesOf(c), account: c.account, logGroupNames: [n] })))));
     const permissions: pulumi.Resource[] = [];
+    if (cwl.sharedResourcePolicy !== undefined) {
+        permissions.push(cwl.sharedResourcePolicy);
+        return { resourceArn, permissions, external: [cwl.sharedResourcePolicy], logGroup, resourcePolicyJson: cwl.sharedResourcePolicy.policyJson };
+    }
     if (cwl.manageResourcePolicy ?? true) {
         permissions.push(new aws.cloudwatch.LogResourcePolicy(`${name}-log-group-policy`, {
             policyName: cwl.resourcePolicyName ?? `${name}-delivery`,

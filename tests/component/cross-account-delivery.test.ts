@@ -99,7 +99,7 @@ describe("examples/cross-account-delivery: destination (B) and source (A) throug
         }]);
         const bucketPolicy = policyOf(b.named("central-bucket-policy"), "policy");
         const write = sid(bucketPolicy, "AWSLogDeliveryWrite");
-        assert.strictEqual(write.Resource, `arn:aws:s3:::${archive.bucketName}/AWSLogs/${A}/*`);
+        assert.deepStrictEqual(write.Resource, [`arn:aws:s3:::${archive.bucketName}/AWSLogs/${A}/*`, `arn:aws:s3:::${archive.bucketName}/AWSLogs/aws-account-id=${A}/*`]);
         assert.deepStrictEqual(write.Condition?.StringEquals?.["aws:SourceAccount"], [A]);
         assert.deepStrictEqual(write.Condition?.ArnLike?.["aws:SourceArn"], [`arn:aws:logs:${REGION}:${A}:delivery-source:*`]);
         const key = sid(policyOf(b.named("central-bucket-key"), "policy"), "Allow Logs Delivery to use the key");

@@ -149,7 +149,11 @@ describe("delivery components (mocks)", function () {
             const sids = policy.Statement.map(s => s.Sid);
             assert.ok(sids.includes("AWSLogDeliveryAclCheck") && sids.includes("AWSLogDeliveryWrite"), sids.join());
             const write = policy.Statement.find(s => s.Sid === "AWSLogDeliveryWrite")!;
-            assert.strictEqual(write.Resource, `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/${ACCOUNT}/*`);
+            // Seed 004's AWSLogs/<account>/ and the Hive form AWS writes with enableHiveCompatiblePath (on for "archive").
+            assert.deepStrictEqual(write.Resource, [
+                `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/${ACCOUNT}/*`,
+                `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/aws-account-id=${ACCOUNT}/*`,
+            ]);
             assert.deepStrictEqual(write.Condition?.ArnLike?.["aws:SourceArn"], [`arn:aws:logs:${REGION}:${ACCOUNT}:delivery-source:*`]);
             const key = JSON.parse(m.named("kb-archive-bucket-key").inputs.policy as string) as PolicyDocument;
             assert.ok(key.Statement.some(s => s.Sid === "Allow Logs Delivery to use the key"));
@@ -252,7 +256,7 @@ describe("delivery components (mocks)", function () {
         });
         it("an unknown log type for a known service", () => {
             throwsExactly(() => new D.DeliverySource("lt", { resourceArn: KB, logType: "ACCESS_LOGS", deliveries: { a: { destinationArn: "arn:aws:logs:us-east-1:999999999999:delivery-destination:d" } } }),
-                `[logType] "ACCESS_LOGS" is not a log type of Amazon Bedrock Knowledge bases logging (seed 004): use "APPLICATION_LOGS".`);
+                `[logType] "ACCESS_LOGS" is not a log type of Amazon Bedrock Knowledge Bases (CloudWatch Logs API reference, PutDeliverySource logType): use "APPLICATION_LOGS", "TRACES".`);
         });
         it("Hive paths for a log group destination, a delimiter with parquet (DeliveryChain)", () => {
             throwsExactly(() => new D.DeliveryChain("hive", {

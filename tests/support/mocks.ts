@@ -24,6 +24,8 @@ export interface Recorded {
     inputs: Record<string, unknown>;
     /** A read of an existing resource (a `pulumi.StackReference`), not a registration. */
     read?: boolean;
+    /** Resource options the engine acts on at replace and delete time (absent for reads). */
+    options?: { retainOnDelete: boolean; deleteBeforeReplace: boolean; protect: boolean; replaceOnChanges: string[]; ignoreChanges: string[] };
 }
 
 export interface MockOptions {
@@ -59,6 +61,8 @@ export interface InstalledMocks {
 type RegisterRequest = {
     getType(): string; getName(): string; getParent(): string; getCustom(): boolean;
     getDependenciesList(): string[]; getProvider(): string;
+    getRetainondelete?(): boolean; getDeletebeforereplace?(): boolean; getProtect?(): boolean;
+    getReplaceonchangesList?(): string[]; getIgnorechangesList?(): string[];
 };
 
 let recorder: ((req: RegisterRequest, urn: string, inputs: Record<string, unknown>, read: boolean) => void) | undefined;
@@ -108,7 +112,14 @@ export function installMocks(options: MockOptions = {}): InstalledMocks {
     recorder = (req, urn, inputs, read) => {
         resources.push({
             type: req.getType(), name: req.getName(), urn, custom: req.getCustom(), parent: req.getParent(),
-            dependencies: req.getDependenciesList(), provider: req.getProvider(), inputs, ...(read ? { read } : {}),
+            dependencies: req.getDependenciesList(), provider: req.getProvider(), inputs,
+            ...(read ? { read } : {
+                options: {
+                    retainOnDelete: req.getRetainondelete?.() ?? false, deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+                    protect: req.getProtect?.() ?? false, replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+                    ignoreChanges: req.getIgnorechangesList?.() ?? [],
+                },
+            }),
         });
     };
     pulumi.runtime.setMocks({

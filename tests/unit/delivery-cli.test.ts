@@ -47,6 +47,19 @@ describe("cwlogs-export policy delivery-*", () => {
         }));
     });
 
+    it("delivery-bucket --isolate-source-accounts --hive-compatible-paths; delivery-caller --destination xray --no-tagging (issue 12)", async () => {
+        const bucket = await run("delivery-bucket", "--bucket", "central-logs", "--region", "us-east-1",
+            "--source-account", "111122223333", "--source-account", "444455556666", "--isolate-source-accounts", "--hive-compatible-paths");
+        assert.deepStrictEqual(JSON.parse(bucket), deliveryBucketPolicy({
+            bucket: "central-logs", region: "us-east-1", sourceAccounts: ["111122223333", "444455556666"], isolateSourceAccounts: true, hiveCompatiblePaths: true,
+        }));
+        assert.strictEqual((JSON.parse(bucket) as { Statement: unknown[] }).Statement.length, 3);
+        const caller = await run("delivery-caller", "--region", "us-east-1", "--account", "111122223333", "--destination", "xray", "--no-tagging");
+        assert.deepStrictEqual(JSON.parse(caller), deliveryCallerPolicy({ region: "us-east-1", account: "111122223333", destinations: ["xray"], tagging: false }));
+        const tagged = await run("delivery-caller", "--region", "us-east-1", "--account", "111122223333");
+        assert.ok(tagged.includes("logs:TagResource"));
+    });
+
     it("delivery-key, delivery-log-group, delivery-destination, delivery-caller print their builders' documents", async () => {
         assert.deepStrictEqual(JSON.parse(await run("delivery-key", "--region", "us-east-1", "--account", "999999999999", "--org-id", "o-abcdefghij")),
             deliveryKeyPolicy({ region: "us-east-1", account: "999999999999", sourceOrgId: "o-abcdefghij" }));
@@ -77,7 +90,7 @@ describe("cwlogs-export policy delivery-*", () => {
             `[--destination-arn] "arn:aws:s3:::central-logs" is an ARN of service "s3": give the ARN of a CloudWatch Logs delivery destination, ` +
             `"arn:aws:logs:<region>:<account>:delivery-destination:<name>" (the destination stack's destinationArn output), not the bucket, log group or stream itself.`);
         await rejectsExactly(["delivery-caller", "--region", "us-east-1", "--account", "111122223333", "--destination", "sqs"],
-            `[--destination] "sqs" is not a destination kind: use one of "cloudwatch-logs", "s3", "firehose".`);
+            `[--destination] "sqs" is not a destination kind: use one of "cloudwatch-logs", "s3", "firehose", "xray".`);
         await rejectsExactly(["delivery-log-group", "--region", "us-east-1", "--account", "999999999999", "--source-account", "12"],
             `[--source-account] "12" is not an AWS account ID: use the 12-digit account number, e.g. "111122223333".`);
     });

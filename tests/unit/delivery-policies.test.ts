@@ -67,21 +67,30 @@ describe("delivery policies: documents equal seed 004's", () => {
         });
     }
 
-    const readWrite = `{ "Sid": "ReadWriteAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:GetDelivery", "logs:GetDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestinationPolicy", "logs:DeleteDeliverySource", "logs:PutDeliveryDestinationPolicy", "logs:CreateDelivery", "logs:GetDeliveryDestination", "logs:PutDeliverySource", "logs:DeleteDeliveryDestination", "logs:DeleteDeliveryDestinationPolicy", "logs:DeleteDelivery" ], "Resource": [ "arn:aws:logs:region:account-id:delivery:*", "arn:aws:logs:region:account-id:delivery-source:*", "arn:aws:logs:region:account-id:delivery-destination:*" ] }, { "Sid": "ListAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries" ], "Resource": "*" }`;
+    // Seed 004's two statements as the current AWS pages print them: "logs:UpdateDeliveryConfiguration"
+    // and "logs:DescribeConfigurationTemplates" added (AWS, "Traces sent to X-Ray", User permissions,
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-XRayTraces.html).
+    // Tagging is compared separately (tagging: false here).
+    const readWrite = `{ "Sid": "ReadWriteAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:GetDelivery", "logs:GetDeliverySource", "logs:PutDeliveryDestination", "logs:GetDeliveryDestinationPolicy", "logs:DeleteDeliverySource", "logs:PutDeliveryDestinationPolicy", "logs:CreateDelivery", "logs:GetDeliveryDestination", "logs:PutDeliverySource", "logs:DeleteDeliveryDestination", "logs:DeleteDeliveryDestinationPolicy", "logs:DeleteDelivery", "logs:UpdateDeliveryConfiguration" ], "Resource": [ "arn:aws:logs:region:account-id:delivery:*", "arn:aws:logs:region:account-id:delivery-source:*", "arn:aws:logs:region:account-id:delivery-destination:*" ] }, { "Sid": "ListAccessForLogDeliveryActions", "Effect": "Allow", "Action": [ "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries", "logs:DescribeConfigurationTemplates" ], "Resource": "*" }`;
+
+    it("V2 caller policy for X-Ray (AWS, 'Traces sent to X-Ray', User permissions)", () => {
+        const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyXRay", "Effect": "Allow", "Action": [ "xray:PutResourcePolicy", "xray:ListResourcePolicies", "xray:GetTraceSegmentDestination" ], "Resource": "*" } ] }`);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["xray"], tagging: false }), expected);
+    });
 
     it("V2 caller policy for CloudWatch Logs (seed 004, V2 'Logs sent to CloudWatch Logs', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyCWL", "Effect": "Allow", "Action": [ "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups" ], "Resource": [ "arn:aws:logs:region:account-id:*" ] } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs"] }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs"], tagging: false }), expected);
     });
 
     it("V2 caller policy for S3 (seed 004, V2 'Logs sent to Amazon S3', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyS3", "Effect": "Allow", "Action": [ "s3:PutBucketPolicy", "s3:GetBucketPolicy" ], "Resource": "arn:aws:s3:::bucket-name" } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["s3"], bucket: "bucket-name" }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["s3"], bucket: "bucket-name", tagging: false }), expected);
     });
 
     it("V2 caller policy for Firehose (seed 004, 'Logs sent to Firehose', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyFH", "Effect": "Allow", "Action": [ "firehose:TagDeliveryStream" ], "Resource": [ "arn:aws:firehose:region:account-id:deliverystream/*" ] }, { "Sid": "CreateServiceLinkedRole", "Effect": "Allow", "Action": [ "iam:CreateServiceLinkedRole" ], "Resource": "arn:aws:iam::account-id:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery" } ] }`);
-        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["firehose"] }), expected);
+        assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["firehose"], tagging: false }), expected);
     });
 
     it("V1 caller policy lists seed 004's V1 user permissions", () => {
@@ -185,6 +194,37 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
         assert.strictEqual(await req(OTHER), "ImplicitlyDenied");
     });
 
+    it("the destination policy against the current PutDeliveryDestinationPolicy reference: same decisions as its example for CreateDelivery to this destination, narrower elsewhere", async () => {
+        // The API reference's example ("Policy to use with PutDeliveryDestination",
+        // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html):
+        // logs:CreateDelivery for the source account's root, on delivery-source:*, delivery:* and
+        // delivery-destination:* ARNs. A destination policy is evaluated for requests on its own
+        // destination, so only the delivery-destination resource can match; ours names this destination.
+        const destinationArn = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:central`;
+        const reference: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "AllowLogDeliveryActions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${SRC}:root` }, Action: "logs:CreateDelivery",
+                Resource: [`arn:aws:logs:us-east-1:${DEST}:delivery-source:*`, `arn:aws:logs:us-east-1:${DEST}:delivery:*`, `arn:aws:logs:us-east-1:${DEST}:delivery-destination:*`],
+            }],
+        };
+        const ours = deliveryDestinationPolicy({ destinationArn, sourceAccounts: [SRC] });
+        assert.deepStrictEqual(ours.Statement.map(st => [st.Principal, st.Action]), reference.Statement.map(st => [st.Principal, st.Action]));
+        const identity: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:CreateDelivery", Resource: "*" }] };
+        const req = (policy: PolicyDocument, account: string, resource = destinationArn) => decide({
+            principal: `arn:aws:iam::${account}:role/deployer`, action: "logs:CreateDelivery", resource,
+            resourceAccount: DEST, resourcePolicy: policy, identityPolicies: [identity],
+        });
+        for (const account of [SRC, OTHER]) {
+            assert.strictEqual(await req(ours, account), await req(reference, account), account);
+        }
+        assert.strictEqual(await req(ours, SRC), "Allowed");
+        // Another destination of the same account: the reference's wildcard allows it, ours does not.
+        const other = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:other`;
+        assert.strictEqual(await req(reference, SRC, other), "Allowed");
+        assert.strictEqual(await req(ours, SRC, other), "ImplicitlyDenied");
+    });
+
     it("cross-account: the source account's caller may CreateDelivery to the remote destination only with both policies", async () => {
         const destinationArn = `arn:aws:logs:us-east-1:${DEST}:delivery-destination:central`;
         const destinationPolicy = deliveryDestinationPolicy({ destinationArn, sourceAccounts: [SRC] });
@@ -198,6 +238,36 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
         assert.strictEqual(await req([deliveryCallerPolicy({ region: "us-east-1", account: SRC })], destinationPolicy), "ImplicitlyDenied");
         // Without PutDeliveryDestinationPolicy in the destination account, the identity policy alone is not enough.
         assert.strictEqual(await req([caller]), "ImplicitlyDenied");
+    });
+
+    it("the caller policy allows the components' whole lifecycle (create, in-place update, tag, delete); seed 004's statements deny update and tagging", async () => {
+        const caller = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs" });
+        const seedOnly = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs", tagging: false });
+        for (const st of seedOnly.Statement) {
+            st.Action = [st.Action].flat().filter((a): a is string => a !== undefined).filter(a => a !== "logs:UpdateDeliveryConfiguration" && a !== "logs:DescribeConfigurationTemplates");
+        }
+        const arn = (kind: string) => `arn:aws:logs:us-east-1:${SRC}:${kind}`;
+        const steps: [string, string][] = [
+            ["logs:PutDeliveryDestination", arn("delivery-destination:archive")], ["logs:PutDeliverySource", arn("delivery-source:kb")],
+            ["logs:CreateDelivery", arn("delivery:abc123")], ["logs:GetDelivery", arn("delivery:abc123")],
+            ["logs:UpdateDeliveryConfiguration", arn("delivery:abc123")], ["logs:TagResource", arn("delivery:abc123")],
+            ["logs:UntagResource", arn("delivery-source:kb")], ["logs:ListTagsForResource", arn("delivery-destination:archive")],
+            ["logs:DescribeConfigurationTemplates", "*"],
+            // (DeleteDeliverySource is left out: iam-simulate's action data has no resource type for it.)
+            ["logs:DeleteDelivery", arn("delivery:abc123")], ["logs:DeleteDeliveryDestination", arn("delivery-destination:archive")],
+        ];
+        const req = (policy: typeof caller, action: string, resource: string) => decide({
+            principal: `arn:aws:iam::${SRC}:role/deployer`, action, resource, resourceAccount: SRC, identityPolicies: [policy],
+        });
+        for (const [action, resource] of steps) {
+            assert.strictEqual(await req(caller, action, resource), "Allowed", action);
+        }
+        for (const action of ["logs:UpdateDeliveryConfiguration", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeConfigurationTemplates"]) {
+            const resource = steps.find(s => s[0] === action)![1];
+            assert.strictEqual(await req(seedOnly, action, resource), "ImplicitlyDenied", `${action} without the added statements`);
+        }
+        // Tagging stays in the account and region of the caller.
+        assert.strictEqual(await req(caller, "logs:TagResource", `arn:aws:logs:eu-west-1:${SRC}:delivery:abc123`), "ImplicitlyDenied");
     });
 
     it("the caller policy allows the delivery APIs in its account and region only", async () => {

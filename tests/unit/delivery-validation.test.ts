@@ -5,10 +5,12 @@
 import * as assert from "assert";
 import { checkFirehoseTags } from "../../components/delivery/firehoseTag";
 import {
-    deliveryBucketStatements, deliveryCallerPolicy, deliveryDestinationPolicy, deliveryKeyStatement, deliveryLogGroupPolicy,
+    deliveryBucketStatements, deliveryCallerPolicy, deliveryDestinationPolicy, deliveryKeyStatement, deliveryLogGroupPolicy, deliveryLogGroupStatement,
     destinationTypeOfResourceArn, parseDeliveryDestinationArn, RESOURCE_POLICY_MAX_CHARS, validateDeliveryOptions, validateLogType,
     validateOutputFormat, validateSameRegion,
 } from "../../policies/delivery";
+import { policyDocument } from "../../policies/types";
+import { DELIVERY_V2_SERVICES } from "../../policies/deliveryServices";
 
 function throwsExactly(fn: () => unknown, message: string): void {
     assert.throws(fn, (e: Error) => {
@@ -51,33 +53,88 @@ describe("delivery policies: bad input (exact messages)", () => {
         assert.doesNotThrow(() => validateDeliveryOptions({ destinationType: "S3", suffixPath: "kb/{yyyy}/{MM}", enableHiveCompatiblePath: true }));
     });
 
-    it("an unknown log type for a known service of seed 004's table", () => {
+    it("an unknown log type for a known service (PutDeliverySource logType list)", () => {
+        const src = "CloudWatch Logs API reference, PutDeliverySource logType";
         throwsExactly(() => validateLogType("arn:aws:sso:::instance/ssoins-1234567890abcdef", "ACCESS_LOGS", "logType"),
-            `[logType] "ACCESS_LOGS" is not a log type of IAM Identity Center error logs (seed 004): use "ERROR_LOGS".`);
+            `[logType] "ACCESS_LOGS" is not a log type of IAM Identity Center (${src}): use "ERROR_LOGS".`);
         throwsExactly(() => validateLogType("arn:aws:workmail:us-east-1:111122223333:organization/m-0123456789abcdef0123456789abcdef", "ERROR_LOGS", "logType"),
-            `[logType] "ERROR_LOGS" is not a log type of Amazon WorkMail logs (seed 004): use "ACCESS_CONTROL_LOGS", "AUTHENTICATION_LOGS", ` +
+            `[logType] "ERROR_LOGS" is not a log type of Amazon WorkMail (${src}): use "ACCESS_CONTROL_LOGS", "AUTHENTICATION_LOGS", ` +
             `"WORKMAIL_AVAILABILITY_PROVIDER_LOGS", "WORKMAIL_MAILBOX_ACCESS_LOGS", "WORKMAIL_PERSONAL_ACCESS_TOKEN_LOGS".`);
-        // A service outside the table is not checked.
+        // CloudFront is in the table now, with its one log type.
         assert.strictEqual(validateLogType("arn:aws:cloudfront::111122223333:distribution/E1", "ACCESS_LOGS", "logType"), "ACCESS_LOGS");
-        assert.strictEqual(validateLogType("arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB1", "APPLICATION_LOGS", "logType"), "APPLICATION_LOGS");
+        throwsExactly(() => validateLogType("arn:aws:cloudfront::111122223333:distribution/E1", "WAF_LOGS", "logType"),
+            `[logType] "WAF_LOGS" is not a log type of CloudFront (${src}): use "ACCESS_LOGS".`);
+        assert.strictEqual(validateLogType("arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB1", "TRACES", "logType"), "TRACES");
+        // Two rows of one service told apart by the resource: ALB and NLB.
+        throwsExactly(() => validateLogType("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/web/0123456789abcdef", "ALB_ACCESS_LOGS", "logType"),
+            `[logType] "ALB_ACCESS_LOGS" is not a log type of Network Load Balancer (${src}): use "NLB_ACCESS_LOGS".`);
+        // A service outside the table is not checked.
+        assert.strictEqual(validateLogType("arn:aws:sqs:us-east-1:111122223333:q", "ANY_LOGS", "logType"), "ANY_LOGS");
     });
 
-    it("a log group resource policy over 5,120 characters, with seed 004's /aws/vendedlogs/ advice", () => {
+    it("the wildcard resource ARNs AWS requires (Security Hub findings, Logs Insights query logs)", () => {
+        throwsExactly(() => validateLogType("arn:aws:securityhub:us-east-1:111122223333:hub/default", "SECURITY_FINDING_LOGS", "logType"),
+            `[resourceArn] "arn:aws:securityhub:us-east-1:111122223333:hub/default" names one resource, but AWS Security Hub CSPM delivers SECURITY_FINDING_LOGS ` +
+            `only from the wildcard ARN "arn:aws:securityhub:us-east-1:111122223333:hub/*" (CloudWatch Logs API reference, PutDeliverySource resourceArn): give that ARN as [resourceArn].`);
+        assert.strictEqual(validateLogType("arn:aws:securityhub:us-east-1:111122223333:hubv2/*", "SECURITY_FINDING_LOGS", "logType"), "SECURITY_FINDING_LOGS");
+        throwsExactly(() => validateLogType("arn:aws:logs:us-east-1:111122223333:log-group:/app", "INSIGHTS_QUERY_LOGS", "logType"),
+            `[resourceArn] "arn:aws:logs:us-east-1:111122223333:log-group:/app" names one resource, but CloudWatch Logs Insights query execution logs delivers INSIGHTS_QUERY_LOGS ` +
+            `only from the wildcard ARN "arn:aws:logs:us-east-1:111122223333:log-group:*" (CloudWatch Logs API reference, PutDeliverySource resourceArn): give that ARN as [resourceArn].`);
+    });
+
+    it("the service table covers every service of the SDK model's PutDeliverySource logType documentation", () => {
+        // Read the model's text as shipped, so a new SDK with a new service fails here until the table has it.
+        const fs = require("fs") as typeof import("fs");
+        const model = fs.readFileSync(require.resolve("@aws-sdk/client-cloudwatch-logs/dist-types/models/models_0.d.ts"), "utf8");
+        const doc = model.slice(model.indexOf("export interface PutDeliverySourceRequest"));
+        const block = doc.slice(doc.indexOf("Defines the type of log"), doc.indexOf("logType: string | undefined"));
+        const documented = new Set([...block.matchAll(/<code>([A-Z0-9_]+)<\/code>/g)].map(m => m[1]));
+        const ours = new Set(DELIVERY_V2_SERVICES.flatMap(e => e.logTypes));
+        assert.deepStrictEqual([...documented].filter(t => !ours.has(t)), []);
+        const services = block.split("<li>").length - 1;
+        assert.ok(services >= 35, `${services} services documented`);
+        assert.ok(new Set(DELIVERY_V2_SERVICES.map(e => e.title)).size >= services - 1, `${new Set(DELIVERY_V2_SERVICES.map(e => e.title)).size} rows`);
+    });
+
+    it("a log group resource policy over 5,120 characters names its cause, log groups or accounts, with the fix (PutResourcePolicy limit)", () => {
+        const sizeIn = (fn: () => unknown) => {
+            try {
+                fn();
+            } catch (e) {
+                return Number(/would be (\d+) characters/.exec((e as Error).message)?.[1]);
+            }
+            return 0;
+        };
+        const source = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html (policyDocument: up to 5,120 characters)";
+        // Many log groups, one account: the log groups are the cause.
         const many = Array.from({ length: 80 }, (_, i) => `/my/app/group-${i}`);
         const doc = { region: "us-east-1", account: "999999999999", sourceAccounts: ["111122223333"], logGroupNames: many };
-        let size = 0;
-        try {
-            deliveryLogGroupPolicy(doc);
-        } catch (e) {
-            size = Number(/is (\d+) characters/.exec((e as Error).message)?.[1]);
-        }
+        const size = sizeIn(() => deliveryLogGroupPolicy(doc));
+        // The size is that of the exact text sent: compact JSON of the document the builder would return.
+        const sent = JSON.stringify(policyDocument([deliveryLogGroupStatement(doc)])).length;
+        assert.strictEqual(size, sent);
         assert.ok(size > RESOURCE_POLICY_MAX_CHARS, `size ${size}`);
         throwsExactly(() => deliveryLogGroupPolicy(doc),
-            `[logGroupNames] the log group resource policy is ${size} characters, over CloudWatch Logs' limit of 5120 (seed 004): ` +
-            `deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
+            `[logGroupNames] the CloudWatch Logs resource policy would be ${size} characters, over AWS's limit of 5120 (${source}): ` +
+            `it lists 80 log groups and 1 source account; deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
         // The advice works: one pattern covers them all.
         const one = deliveryLogGroupPolicy({ ...doc, logGroupNames: ["/aws/vendedlogs/*"] });
         assert.deepStrictEqual(one.Statement[0].Resource, ["arn:aws:logs:us-east-1:999999999999:log-group:/aws/vendedlogs/*"]);
+        // Many accounts, one pattern: the accounts are the cause, and the fix is the organization.
+        const accounts = Array.from({ length: 90 }, (_, i) => String(100000000000 + i));
+        const byAccounts = { ...doc, sourceAccounts: accounts, logGroupNames: ["/aws/vendedlogs/*"] };
+        const size2 = sizeIn(() => deliveryLogGroupPolicy(byAccounts));
+        throwsExactly(() => deliveryLogGroupPolicy(byAccounts),
+            `[sourceAccounts] the CloudWatch Logs resource policy would be ${size2} characters, over AWS's limit of 5120 (${source}): ` +
+            "it lists 1 log group and 90 source accounts; give [sourceOrgId] (aws:SourceOrgID) instead of listing each account, or split the accounts across resource policies.");
+        assert.ok(deliveryLogGroupPolicy({ ...byAccounts, sourceAccounts: undefined, sourceOrgId: "o-abcdefghij" }));
+        // A policy just under the limit passes: 5,120 itself is allowed.
+        let n = 1;
+        while (JSON.stringify(policyDocument([deliveryLogGroupStatement({ ...doc, logGroupNames: many.slice(0, n + 1) })])).length <= RESOURCE_POLICY_MAX_CHARS) {
+            n++;
+        }
+        assert.ok(deliveryLogGroupPolicy({ ...doc, logGroupNames: many.slice(0, n) }));
+        assert.throws(() => deliveryLogGroupPolicy({ ...doc, logGroupNames: many.slice(0, n + 1) }));
     });
 
     it("a Firehose stream without the LogDeliveryEnabled tag", () => {
