@@ -7,7 +7,7 @@ import {
     regionOfKmsKeyArn, validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes, validatePrincipalArn,
     validateRegion, validateSameExportRegion, ValidationError, withArgumentNames,
 } from "../policies/validate";
-import { asResourceError, known, plain, plainList } from "./inputs";
+import { asResourceError, checkBoolean, checkList, checkNumber, known, plain, plainList, requireList } from "./inputs";
 
 /** Arguments of {@link ExportCallerRole}. */
 export interface ExportCallerRoleArgs {
@@ -67,6 +67,12 @@ function trustedPrincipalArn(p: string, partition: "aws" | "aws-cn" | "aws-us-go
 }
 
 function validate(args: ExportCallerRoleArgs): void {
+    requireList(args.trustedPrincipals, "trustedPrincipals", '["arn:aws:iam::111122223333:role/Exporter"]',
+        "name who may assume the role, IAM role or user ARNs or 12-digit account IDs");
+    checkList(args.logGroupNames, "logGroupNames", '["/app/web"]');
+    checkList(args.destinationPrefixes, "destinationPrefixes", '["exports-7f3a9c"]');
+    checkBoolean(args.attachS3ReadOnlyAccess, "attachS3ReadOnlyAccess");
+    checkNumber(args.maxSessionDuration, "maxSessionDuration");
     const trusted = plainList(args.trustedPrincipals);
     if (known(trusted)) {
         if (trusted.length === 0) {
