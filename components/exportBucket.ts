@@ -221,7 +221,8 @@ export class ExportBucket extends pulumi.ComponentResource {
 
         // A created bucket's name comes from the provider; a unit-test mock that returns its inputs as
         // state (Pulumi's documented mock) has no auto-naming, so the name it reports is unset.
-        const policyJson = pulumi.all([resolved, bucketName, args.additionalPolicyStatements ?? []]).apply(([r, b, extra]) =>
+        // It also waits for the preflight, so a size error reaches this output, not only the bucket's registration.
+        const policyJson = pulumi.all([resolved, bucketName, args.additionalPolicyStatements ?? [], preflight]).apply(([r, b, extra]) =>
             asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () => {
                 checkStatementSids(extra, Object.values(EXPORT_BUCKET_SIDS), "additionalPolicyStatements", "bucket");
                 const bucket = typeof b === "string" && b !== "" ? b : (args.bucketName ?? `${name}-bucket`);
