@@ -6,7 +6,7 @@ import { bucketArn as bucketArnOf, Partition, partitionOfRegion } from "../polic
 import { ValidationError, withArgumentNames } from "../policies/validate";
 import { ExportBucketArgs } from "./exportBucketArgs";
 import { checkStatementSids, validateExportBucketArgs } from "./exportBucketValidation";
-import { asResourceError, known, plain, plainList, UNKNOWN } from "./inputs";
+import { asResourceError, known, plain, plainList, providerAnswered, UNKNOWN } from "./inputs";
 
 /** Builder option names -> this component's argument names, for error messages. */
 const ARGUMENT_NAMES = {
@@ -135,8 +135,14 @@ export class ExportBucket extends pulumi.ComponentResource {
         const resolved: pulumi.Output<Resolved> = pulumi.all([
             region, accountId, args.sourceAccounts, args.sourceOrgId, args.logGroupNames,
             args.destinationPrefixes, args.crossAccountCallerArns, args.kmsKeyArn,
-        ]).apply(([rgn, account, sourceAccounts, sourceOrgId, logGroupNames, prefixes, callers, kmsKeyArn]) =>
+        ]).apply(([regionAnswer, accountAnswer, sourceAccounts, sourceOrgId, logGroupNames, prefixes, callers, kmsKeyArn]) =>
             asResourceError(this, () => {
+                const rgn = providerAnswered(regionAnswer, "region", "aws:index/getRegion:getRegion", "region");
+                // The account is needed for the default source account and for any key policy.
+                const needsAccount = (sourceOrgId === undefined && sourceAccounts === undefined) || useKms || args.kmsKeyArn !== undefined;
+                const account = needsAccount
+                    ? providerAnswered(accountAnswer, "account ID", "aws:index/getCallerIdentity:getCallerIdentity")
+                    : String(accountAnswer ?? "");
                 validateExportBucketArgs({
                     ...args, region: rgn, sourceAccounts, sourceOrgId, logGroupNames,
                     destinationPrefixes: prefixes, crossAccountCallerArns: callers, kmsKeyArn,

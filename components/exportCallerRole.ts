@@ -7,7 +7,7 @@ import {
     regionOfKmsKeyArn, validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes, validatePrincipalArn,
     validateRegion, validateSameExportRegion, ValidationError, withArgumentNames,
 } from "../policies/validate";
-import { asResourceError, checkBoolean, checkList, checkNumber, known, plain, plainList, requireList } from "./inputs";
+import { asResourceError, checkBoolean, checkList, checkNumber, known, plain, plainList, providerAnswered, requireList } from "./inputs";
 
 /** Arguments of {@link ExportCallerRole}. */
 export interface ExportCallerRoleArgs {
@@ -146,8 +146,12 @@ export class ExportCallerRole extends pulumi.ComponentResource {
         asResourceError(this, () => validate(args));
 
         const parent = { parent: this };
-        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const region = args.region !== undefined
+            ? pulumi.output(args.region)
+            : aws.getRegionOutput({}, parent).region.apply(r => asResourceError(this, () =>
+                providerAnswered(r, "region", "aws:index/getRegion:getRegion", "region")));
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId.apply(a => asResourceError(this, () =>
+            providerAnswered(a, "account ID", "aws:index/getCallerIdentity:getCallerIdentity")));
 
         const trustJson = pulumi.all([region, args.trustedPrincipals]).apply(([r, trusted]) => asResourceError(this, () => {
             validate({ ...args, trustedPrincipals: trusted, region: r });

@@ -97,6 +97,20 @@ export function checkNumber(value: unknown, argument: string): void {
         `expected a number, got ${describeValue(value)}: write ${argument}: 30, say. From stack config, read it with \`config.requireNumber("${argument}")\`.`);
 }
 
+/**
+ * Throws unless an invoke answered a value the component needs. Against AWS it always does; a
+ * unit-test mock whose `call` returns its inputs (Pulumi's documented mock) answers nothing.
+ * `argument` is the component argument that would stand in for it, if any.
+ */
+export function providerAnswered(value: unknown, what: string, token: string, argument?: string): string {
+    if (typeof value === "string" && value !== "") {
+        return value;
+    }
+    throw new ValidationError(argument ?? "provider",
+        `the AWS provider reported no ${what} (${token} answered without one): ${argument !== undefined ? `give [${argument}], or, ` : ""}` +
+        `in a unit test, answer ${token} in the mock's call (README, "In your own unit tests").`);
+}
+
 /** Runs `fn`, turning a {@link ValidationError} into a `pulumi.ResourceError` on `resource`. */
 export function asResourceError<T>(resource: pulumi.Resource, fn: () => T): T {
     try {

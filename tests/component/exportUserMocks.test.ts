@@ -199,3 +199,39 @@ describe("export components under Pulumi's documented unit-test mock", () => {
         }
     });
 });
+
+describe("export components under the documented mock as is (its call answers every invoke with its inputs)", () => {
+    let components: typeof import("../../components");
+    before(() => {
+        pulumi.runtime.setMocks({
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: args.inputs.name + "_id", state: args.inputs }),
+            call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
+        }, "project", "stack", false);
+        components = require("../../components") as typeof import("../../components");
+    });
+
+    it("ExportBucket with its region and accounts given and SSE-S3 needs no invoke answer, and builds", async () => {
+        const c = new components.ExportBucket("bare", { region: REGION, sourceAccounts: [ACCOUNT], encryption: "AES256" });
+        const policy = JSON.parse(await settle(c.policyJson)) as PolicyDocument;
+        assert.strictEqual(policy.Statement[0].Resource, "arn:aws:s3:::bare-bucket");
+        assert.strictEqual(await settle(c.region), REGION);
+    });
+
+    it("ExportBucket left to the provider's region says which invoke to answer, not a TypeError", async () => {
+        const c = new components.ExportBucket("bare-region", {});
+        await assert.rejects(settle(c.policyJson), (e: Error) => {
+            assert.ok(e.message.endsWith('[region] the AWS provider reported no region (aws:index/getRegion:getRegion answered without one): give [region], ' +
+                'or, in a unit test, answer aws:index/getRegion:getRegion in the mock\'s call (README, "In your own unit tests").'), e.message);
+            return true;
+        });
+    });
+
+    it("ExportCallerRole says which invoke to answer for its account", async () => {
+        const c = new components.ExportCallerRole("bare-role", { trustedPrincipals: [ACCOUNT], region: REGION });
+        await assert.rejects(settle(c.policyJson), (e: Error) => {
+            assert.ok(e.message.endsWith("[provider] the AWS provider reported no account ID (aws:index/getCallerIdentity:getCallerIdentity answered without one): " +
+                'in a unit test, answer aws:index/getCallerIdentity:getCallerIdentity in the mock\'s call (README, "In your own unit tests").'), e.message);
+            return true;
+        });
+    });
+});
