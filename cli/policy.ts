@@ -3,9 +3,10 @@
  * (DESIGN.md contract). The documents are the ones the components deploy, from policies/.
  */
 import { Command, Option } from "commander";
-import { exportBucketPolicy } from "../policies/exportBucket";
+import { exportBucketPolicyText } from "../policies/exportBucket";
 import { exportCallerPolicy } from "../policies/exportCaller";
-import { exportKeyPolicy } from "../policies/exportKey";
+import { fitExportKeyPolicy } from "../policies/exportKey";
+import { policyText } from "../policies/limits";
 import { Partition } from "../policies/partition";
 import { PolicyDocument } from "../policies/types";
 import { ValidationError, withArgumentNames } from "../policies/validate";
@@ -67,6 +68,15 @@ export function ownerAccount(f: PolicyFlags): string {
         "give the 12-digit account that owns the bucket, key or caller (or a --source-account)");
 }
 
+/**
+ * Prints the exact text a builder measured against its AWS size limit (compact JSON, one line), with
+ * builder errors renamed to flags: what is printed is what was measured, and what AWS receives
+ * when it is pasted into `aws s3api put-bucket-policy --policy` or `aws kms put-key-policy --policy`.
+ */
+export function printPolicyText(io: CliIo, build: () => string): void {
+    io.stdout(`${withArgumentNames(FLAG_NAMES, build)}\n`);
+}
+
 /** Prints a document built by `build`, with builder errors renamed to flags. */
 export function printDocument(io: CliIo, build: () => PolicyDocument): void {
     const doc = withArgumentNames(FLAG_NAMES, build);
@@ -81,7 +91,7 @@ export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.orgId()).addOption(FLAGS.prefix())
         .addOption(FLAGS.logGroup()).addOption(FLAGS.callerArn())
         .option("--no-deny-insecure-transport", "leave out the statement denying requests without TLS")
-        .action((f: PolicyFlags) => printDocument(io, () => exportBucketPolicy({
+        .action((f: PolicyFlags) => printPolicyText(io, () => exportBucketPolicyText({
             bucket: required(f.bucket, "--bucket", "name the destination bucket"),
             region: required(f.region, "--region", "give the region of the bucket and the log groups"),
             partition: f.partition as Partition | undefined,
@@ -97,19 +107,19 @@ export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
         .description("KMS key policy for an SSE-KMS export bucket's key (seed 003)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.callerArn())
-        .action((f: PolicyFlags) => printDocument(io, () => exportKeyPolicy({
+        .action((f: PolicyFlags) => printPolicyText(io, () => fitExportKeyPolicy({
             region: required(f.region, "--region", "give the region of the key"),
             account: ownerAccount(f),
             partition: f.partition as Partition | undefined,
             callerArns: f.callerArn,
-        })));
+        }).text));
 
     policy.command("export-caller")
         .description("identity policy for whoever calls CreateExportTask (seed 003)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.bucket()).addOption(FLAGS.prefix()).addOption(FLAGS.logGroup())
         .addOption(new Option("--kms-key-arn <arn>", "the destination bucket's KMS key"))
-        .action((f: PolicyFlags) => printDocument(io, () => exportCallerPolicy({
+        .action((f: PolicyFlags) => printPolicyText(io, () => policyText(exportCallerPolicy({
             region: required(f.region, "--region", "give the region of the log groups"),
             account: ownerAccount(f),
             partition: f.partition as Partition | undefined,
@@ -117,5 +127,5 @@ export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
             bucket: f.bucket,
             prefixes: f.prefix,
             kmsKeyArn: f.kmsKeyArn,
-        })));
+        }))));
 }

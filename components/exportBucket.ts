@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { exportBucketStatements } from "../policies/exportBucket";
-import { exportKeyStatements, EXPORT_KEY_SIDS } from "../policies/exportKey";
-import { bucketArn as bucketArnOf, partitionOfRegion } from "../policies/partition";
-import { mergeStatements, policyDocument, PolicyStatement } from "../policies/types";
+import { EXPORT_BUCKET_SIDS, ExportBucketPolicyOptions, fitExportBucketPolicy } from "../policies/exportBucket";
+import { EXPORT_KEY_SIDS, fitExportKeyPolicy } from "../policies/exportKey";
+import { bucketArn as bucketArnOf, Partition, partitionOfRegion } from "../policies/partition";
 import { ValidationError, withArgumentNames } from "../policies/validate";
 import { ExportBucketArgs } from "./exportBucketArgs";
-import { validateExportBucketArgs } from "./exportBucketValidation";
-import { asResourceError } from "./inputs";
+import { checkStatementSids, validateExportBucketArgs } from "./exportBucketValidation";
+import { asResourceError, known, plain, plainList, providerAnswered, UNKNOWN } from "./inputs";
 
 /** Builder option names -> this component's argument names, for error messages. */
 const ARGUMENT_NAMES = {
@@ -18,6 +17,61 @@ const ARGUMENT_NAMES = {
     callerArn: "crossAccountCallerArns",
     account: "sourceAccounts",
 } as const;
+
+/** What the policies need, resolved and validated. */
+interface Resolved {
+    region: string;
+    account: string;
+    partition: Partition;
+    kmsKeyArn?: string;
+    sourceAccounts?: string[];
+    sourceOrgId?: string;
+    logGroupNames: string[];
+    prefixes: string[];
+    callerArns: string[];
+}
+
+function bucketPolicyOptions(r: Resolved, bucket: string, denyInsecureTransport: boolean | undefined): ExportBucketPolicyOptions {
+    return {
+        bucket, region: r.region, partition: r.partition,
+        sourceAccounts: r.sourceAccounts, sourceOrgId: r.sourceOrgId, logGroupNames: r.logGroupNames,
+        prefixes: r.prefixes, callerArns: r.callerArns, denyInsecureTransport: denyInsecureTransport ?? true,
+    };
+}
+
+/**
+ * A name as long as the one Pulumi will give the bucket (the child's name, "-" and 7 random hex
+ * characters), so the bucket policy can be measured before the bucket exists.
+ */
+function autoNameStandIn(name: string): string {
+    return `${name}-bucket-0000000`;
+}
+
+/**
+ * The bucket policy's size check, in the constructor when every value it needs is plain (the region
+ * and the source accounts given, not left to the provider): a policy over S3's limit then fails like
+ * any other bad argument, before the component registers anything. Otherwise the preflight output
+ * checks it when the values resolve, still before the bucket and key are registered.
+ */
+function checkSizesNow(name: string, args: ExportBucketArgs): void {
+    const region = plain(args.region);
+    const accounts = plainList(args.sourceAccounts);
+    const org = plain(args.sourceOrgId);
+    const lists = [plainList(args.logGroupNames), plainList(args.destinationPrefixes), plainList(args.crossAccountCallerArns)];
+    const extra = plain(args.additionalPolicyStatements);
+    if (!known(region) || !(known(accounts) || known(org)) || lists.includes(UNKNOWN) || extra === UNKNOWN) {
+        return;
+    }
+    const partition = partitionOfRegion(region) ?? "aws";
+    withArgumentNames(ARGUMENT_NAMES, () => fitExportBucketPolicy(bucketPolicyOptions({
+        region, account: "", partition,
+        sourceAccounts: known(accounts) ? accounts : undefined,
+        sourceOrgId: known(org) ? org : undefined,
+        logGroupNames: (lists[0] as string[] | undefined) ?? [],
+        prefixes: ((lists[1] as string[] | undefined) ?? []).map(p => p.replace(/\/+$/, "")),
+        callerArns: (lists[2] as string[] | undefined) ?? [],
+    }, args.bucketName ?? args.existingBucketName ?? autoNameStandIn(name), args.denyInsecureTransport), extra ?? []));
+}
 
 /**
  * An S3 bucket that CloudWatch Logs can export log data into (seeds 000-003): encrypted (SSE-KMS
@@ -65,6 +119,7 @@ export class ExportBucket extends pulumi.ComponentResource {
                     `the bucket would be auto-named from the component name ${JSON.stringify(name)}, which is not a valid start of an S3 bucket name: ` +
                     `give [bucketName], or use a lowercase component name of at most 41 letters, digits, dots and hyphens.`);
             }
+            checkSizesNow(name, args);
         });
 
         const parent = { parent: this };
@@ -77,11 +132,17 @@ export class ExportBucket extends pulumi.ComponentResource {
 
         // Everything a policy needs, resolved and validated again: arguments given as outputs
         // (a StackReference, another resource) could only be checked now.
-        const resolved = pulumi.all([
+        const resolved: pulumi.Output<Resolved> = pulumi.all([
             region, accountId, args.sourceAccounts, args.sourceOrgId, args.logGroupNames,
             args.destinationPrefixes, args.crossAccountCallerArns, args.kmsKeyArn,
-        ]).apply(([rgn, account, sourceAccounts, sourceOrgId, logGroupNames, prefixes, callers, kmsKeyArn]) =>
+        ]).apply(([regionAnswer, accountAnswer, sourceAccounts, sourceOrgId, logGroupNames, prefixes, callers, kmsKeyArn]) =>
             asResourceError(this, () => {
+                const rgn = providerAnswered(regionAnswer, "region", "aws:index/getRegion:getRegion", "region");
+                // The account is needed for the default source account and for any key policy.
+                const needsAccount = (sourceOrgId === undefined && sourceAccounts === undefined) || useKms || args.kmsKeyArn !== undefined;
+                const account = needsAccount
+                    ? providerAnswered(accountAnswer, "account ID", "aws:index/getCallerIdentity:getCallerIdentity")
+                    : String(accountAnswer ?? "");
                 validateExportBucketArgs({
                     ...args, region: rgn, sourceAccounts, sourceOrgId, logGroupNames,
                     destinationPrefixes: prefixes, crossAccountCallerArns: callers, kmsKeyArn,
@@ -97,14 +158,33 @@ export class ExportBucket extends pulumi.ComponentResource {
                 };
             }));
 
+        // Both policies measured on the text that will be sent, before the key or the bucket is
+        // registered (they wait for this): an S3 or KMS size error after the bucket exists would leave
+        // a half-built stack. With an auto-named bucket the name is a stand-in of the same length.
+        // Extra statements count when they are plain values; given as outputs they may name the
+        // bucket itself (DeliveryDestination's do), so waiting for them here would wait forever:
+        // those are measured with the policy, once the bucket exists.
+        const policyBucketName = args.bucketName ?? existing ?? autoNameStandIn(name);
+        const extraNow = plain(args.additionalPolicyStatements);
+        const extraKeyNow = plain(args.additionalKeyPolicyStatements);
+        const preflight = resolved.apply(r => asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () => {
+            fitExportBucketPolicy(bucketPolicyOptions(r, policyBucketName, args.denyInsecureTransport), known(extraNow) ? extraNow : []);
+            if (useKms && args.kmsKeyArn === undefined) {
+                fitExportKeyPolicy({ region: r.region, account: r.account, partition: r.partition, callerArns: r.callerArns },
+                    known(extraKeyNow) ? extraKeyNow : []);
+            }
+            return [] as pulumi.Resource[];
+        })));
+
         let key: aws.kms.Key | undefined;
         let keyArn: pulumi.Output<string | undefined>;
         let keyPolicyJson: pulumi.Output<string | undefined>;
         if (useKms && args.kmsKeyArn === undefined) {
             keyPolicyJson = pulumi.all([resolved, args.additionalKeyPolicyStatements ?? []]).apply(([r, extra]) =>
-                asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () => JSON.stringify(mergeStatements(
-                    policyDocument(exportKeyStatements({ region: r.region, account: r.account, partition: r.partition, callerArns: r.callerArns })),
-                    extra)))));
+                asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () => {
+                    checkStatementSids(extra, Object.values(EXPORT_KEY_SIDS), "additionalKeyPolicyStatements", "key");
+                    return fitExportKeyPolicy({ region: r.region, account: r.account, partition: r.partition, callerArns: r.callerArns }, extra).text;
+                })));
             key = new aws.kms.Key(`${name}-key`, {
                 description: `CloudWatch Logs export bucket key (${name})`,
                 enableKeyRotation: true,
@@ -112,7 +192,7 @@ export class ExportBucket extends pulumi.ComponentResource {
                 policy: keyPolicyJson as pulumi.Output<string>,
                 region: args.region,
                 tags: args.tags,
-            }, parent);
+            }, { parent: this, dependsOn: preflight });
             new aws.kms.Alias(`${name}-key-alias`, {
                 name: args.keyAlias ?? `alias/cwlogs-export/${name}`,
                 targetKeyId: key.keyId,
@@ -123,9 +203,7 @@ export class ExportBucket extends pulumi.ComponentResource {
             // A key we do not own: output what its policy must contain, without the admin statement.
             keyArn = pulumi.output(args.kmsKeyArn);
             keyPolicyJson = resolved.apply(r => asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () =>
-                JSON.stringify(policyDocument(
-                    exportKeyStatements({ region: r.region, account: r.account, partition: r.partition, callerArns: r.callerArns })
-                        .filter(s => s.Sid !== EXPORT_KEY_SIDS.admin))))));
+                fitExportKeyPolicy({ region: r.region, account: r.account, partition: r.partition, callerArns: r.callerArns }, [], false).text)));
         } else {
             keyArn = pulumi.output(undefined);
             keyPolicyJson = pulumi.output(undefined);
@@ -144,7 +222,7 @@ export class ExportBucket extends pulumi.ComponentResource {
                 parent: this,
                 // Destroy deletes the bucket before its key: while objects remain the bucket delete
                 // fails and the key is never scheduled for deletion, so no object becomes unreadable.
-                dependsOn: key !== undefined ? [key] : [],
+                dependsOn: key === undefined ? preflight : preflight.apply(p => [...p, key as aws.kms.Key]),
             });
             bucketName = bucket.bucket;
             bucketDeps = this.secureBucket(name, args, bucket, keyArn, useKms);
@@ -152,15 +230,14 @@ export class ExportBucket extends pulumi.ComponentResource {
             bucketName = pulumi.output(existing);
         }
 
-        const policyJson = pulumi.all([resolved, bucketName, args.additionalPolicyStatements ?? []]).apply(([r, b, extra]) =>
+        // A created bucket's name comes from the provider; a unit-test mock that returns its inputs as
+        // state (Pulumi's documented mock) has no auto-naming, so the name it reports is unset.
+        // It also waits for the preflight, so a size error reaches this output, not only the bucket's registration.
+        const policyJson = pulumi.all([resolved, bucketName, args.additionalPolicyStatements ?? [], preflight]).apply(([r, b, extra]) =>
             asResourceError(this, () => withArgumentNames(ARGUMENT_NAMES, () => {
-                const statements: PolicyStatement[] = exportBucketStatements({
-                    bucket: b, region: r.region, partition: r.partition,
-                    sourceAccounts: r.sourceAccounts, sourceOrgId: r.sourceOrgId, logGroupNames: r.logGroupNames,
-                    prefixes: r.prefixes, callerArns: r.callerArns,
-                    denyInsecureTransport: args.denyInsecureTransport ?? true,
-                });
-                return JSON.stringify(mergeStatements(policyDocument(statements), extra));
+                checkStatementSids(extra, Object.values(EXPORT_BUCKET_SIDS), "additionalPolicyStatements", "bucket");
+                const bucket = typeof b === "string" && b !== "" ? b : (args.bucketName ?? `${name}-bucket`);
+                return fitExportBucketPolicy(bucketPolicyOptions(r, bucket, args.denyInsecureTransport), extra).text;
             })));
 
         let bucketPolicy: aws.s3.BucketPolicy | undefined;

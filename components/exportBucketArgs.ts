@@ -62,7 +62,10 @@ export interface ExportBucketArgs {
     /**
      * Accounts whose log groups may export into the bucket (`aws:SourceAccount`, seed 003). Defaults
      * to the account of the component's provider. Seed 003 recommends listing the bucket's own account
-     * too when other accounts are listed. Conflicts with `sourceOrgId`.
+     * too when other accounts are listed. Conflicts with `sourceOrgId`. The bucket policy must stay
+     * within S3's 20 KB: past about 150 accounts the per-account `aws:SourceArn` list is collapsed to
+     * one account-wildcard ARN (access unchanged, `aws:SourceAccount` keeps the list), and past about
+     * 650 the component fails before creating anything, saying how many fit: use `sourceOrgId` then.
      */
     sourceAccounts?: pulumi.Input<pulumi.Input<string>[]>;
     /** An AWS Organizations ID (`o-...`) whose accounts may export (`aws:SourceOrgID`). Conflicts with `sourceAccounts`. */
@@ -100,9 +103,15 @@ export interface ExportBucketArgs {
     keyDeletionWindowInDays?: number;
     /** Alias of the created key. Defaults to `alias/cwlogs-export/<name>`. */
     keyAlias?: string;
-    /** Statements appended to the bucket policy (e.g. V2 log delivery's, seed 004). Sids must be unique. */
+    /**
+     * Statements appended to the bucket policy (e.g. V2 log delivery's, seed 004). Sids must be unique
+     * and differ from the component's own. They count toward S3's 20 KB bucket policy limit.
+     */
     additionalPolicyStatements?: pulumi.Input<PolicyStatement[]>;
-    /** Statements appended to the created key's policy (e.g. "Allow Logs Delivery to use the key", seed 004). */
+    /**
+     * Statements appended to the created key's policy (e.g. "Allow Logs Delivery to use the key", seed 004).
+     * Sids must be unique and differ from the component's own; they count toward KMS's 32 KB key policy limit.
+     */
     additionalKeyPolicyStatements?: pulumi.Input<PolicyStatement[]>;
     /** Tags for the bucket and the key. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;

@@ -5,8 +5,11 @@ import {
     regionOfKmsKeyArn, ValidationError, validateAccountIds, validateBucketName, validateDays, validateKmsKeyArn, validateLogGroupName,
     validateOrgId, validatePrefixes, validatePrincipalArn, validateRegion,
 } from "../policies/validate";
+import { EXPORT_BUCKET_SIDS } from "../policies/exportBucket";
+import { EXPORT_KEY_SIDS } from "../policies/exportKey";
+import { PolicyStatement } from "../policies/types";
 import { ArchiveStorageClass, ExportBucketArgs } from "./exportBucketArgs";
-import { known, plain, plainList } from "./inputs";
+import { checkBoolean, checkList, checkNumber, known, plain, plainList } from "./inputs";
 
 const STORAGE_CLASSES: readonly ArchiveStorageClass[] = [
     "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE",
@@ -17,6 +20,7 @@ const STORAGE_CLASSES: readonly ArchiveStorageClass[] = [
  * that are outputs are checked by {@link validateResolvedSources} when they resolve.
  */
 export function validateExportBucketArgs(args: ExportBucketArgs): void {
+    validateShapes(args);
     if (args.bucketName !== undefined && args.existingBucketName !== undefined) {
         throw new ValidationError("bucketName",
             "Only one of [bucketName] and [existingBucketName] can be given: name a bucket to create, or an existing bucket to use.");
@@ -51,6 +55,14 @@ export function validateExportBucketArgs(args: ExportBucketArgs): void {
         }
     }
     validateLifecycle(args);
+    const extra = plain(args.additionalPolicyStatements);
+    if (known(extra)) {
+        checkStatementSids(extra, Object.values(EXPORT_BUCKET_SIDS), "additionalPolicyStatements", "bucket");
+    }
+    const extraKey = plain(args.additionalKeyPolicyStatements);
+    if (known(extraKey)) {
+        checkStatementSids(extraKey, Object.values(EXPORT_KEY_SIDS), "additionalKeyPolicyStatements", "key");
+    }
     if (args.keyDeletionWindowInDays !== undefined) {
         const d = args.keyDeletionWindowInDays;
         if (!Number.isInteger(d) || d < 7 || d > 30) {
@@ -60,6 +72,53 @@ export function validateExportBucketArgs(args: ExportBucketArgs): void {
     if (args.keyAlias !== undefined && (!/^alias\/[\w/-]{1,250}$/.test(args.keyAlias) || args.keyAlias.startsWith("alias/aws/"))) {
         throw new ValidationError("keyAlias",
             `${JSON.stringify(args.keyAlias)} is not a usable alias: write "alias/" followed by letters, digits, "/", "_" or "-" (the "alias/aws/" prefix is reserved for AWS).`);
+    }
+}
+
+/**
+ * Lists where lists belong and booleans where booleans belong, before anything reads them: values
+ * read from stack config arrive as strings (`pulumi config set versioning true` is the string "true").
+ */
+function validateShapes(args: ExportBucketArgs): void {
+    checkList(args.sourceAccounts, "sourceAccounts", '["111122223333"]');
+    checkList(args.logGroupNames, "logGroupNames", '["/app/web"]');
+    checkList(args.destinationPrefixes, "destinationPrefixes", '["exports-7f3a9c"]');
+    checkList(args.crossAccountCallerArns, "crossAccountCallerArns", '["arn:aws:iam::111122223333:role/ExportCaller"]');
+    checkList(args.additionalPolicyStatements, "additionalPolicyStatements", '[{ Sid: "...", Effect: "Allow", ... }]');
+    checkList(args.additionalKeyPolicyStatements, "additionalKeyPolicyStatements", '[{ Sid: "...", Effect: "Allow", ... }]');
+    for (const flag of ["manageBucketPolicy", "denyInsecureTransport", "versioning", "forceDestroy"] as const) {
+        checkBoolean(args[flag], flag);
+    }
+    checkNumber(args.keyDeletionWindowInDays, "keyDeletionWindowInDays");
+    const lc = args.lifecycle as unknown;
+    if (lc !== undefined && (lc === null || typeof lc !== "object" || Array.isArray(lc))) {
+        throw new ValidationError("lifecycle",
+            `expected an object such as { transitionAfterDays: 30, expireAfterDays: 365 }, got ${JSON.stringify(lc)}.`);
+    }
+}
+
+/**
+ * Statements appended to a policy need Sids of their own: IAM refuses a policy whose Sids repeat,
+ * and a Sid the component writes itself would shadow one of its statements.
+ */
+export function checkStatementSids(extra: readonly PolicyStatement[], reserved: readonly string[], argument: string, what: string): void {
+    const seen = new Set<string>();
+    for (const s of extra) {
+        if (s === null || typeof s !== "object" || Array.isArray(s)) {
+            throw new ValidationError(argument, `every entry must be a policy statement object ({ Sid, Effect, Principal, Action, Resource, ... }), got ${JSON.stringify(s)}.`);
+        }
+        if (s.Sid === undefined) {
+            continue;
+        }
+        if (reserved.includes(s.Sid)) {
+            throw new ValidationError(argument,
+                `the Sid ${JSON.stringify(s.Sid)} is one of the export ${what} policy's own statements: give your statement another Sid.`);
+        }
+        if (seen.has(s.Sid)) {
+            throw new ValidationError(argument,
+                `two statements have the Sid ${JSON.stringify(s.Sid)}: each statement of a policy needs its own Sid (IAM refuses the policy otherwise); rename one of them.`);
+        }
+        seen.add(s.Sid);
     }
 }
 

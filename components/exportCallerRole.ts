@@ -7,7 +7,7 @@ import {
     regionOfKmsKeyArn, validateAccountId, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefixes, validatePrincipalArn,
     validateRegion, validateSameExportRegion, ValidationError, withArgumentNames,
 } from "../policies/validate";
-import { asResourceError, known, plain, plainList } from "./inputs";
+import { asResourceError, checkBoolean, checkList, checkNumber, known, plain, plainList, providerAnswered, requireList } from "./inputs";
 
 /** Arguments of {@link ExportCallerRole}. */
 export interface ExportCallerRoleArgs {
@@ -67,6 +67,12 @@ function trustedPrincipalArn(p: string, partition: "aws" | "aws-cn" | "aws-us-go
 }
 
 function validate(args: ExportCallerRoleArgs): void {
+    requireList(args.trustedPrincipals, "trustedPrincipals", '["arn:aws:iam::111122223333:role/Exporter"]',
+        "name who may assume the role, IAM role or user ARNs or 12-digit account IDs");
+    checkList(args.logGroupNames, "logGroupNames", '["/app/web"]');
+    checkList(args.destinationPrefixes, "destinationPrefixes", '["exports-7f3a9c"]');
+    checkBoolean(args.attachS3ReadOnlyAccess, "attachS3ReadOnlyAccess");
+    checkNumber(args.maxSessionDuration, "maxSessionDuration");
     const trusted = plainList(args.trustedPrincipals);
     if (known(trusted)) {
         if (trusted.length === 0) {
@@ -140,8 +146,12 @@ export class ExportCallerRole extends pulumi.ComponentResource {
         asResourceError(this, () => validate(args));
 
         const parent = { parent: this };
-        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const region = args.region !== undefined
+            ? pulumi.output(args.region)
+            : aws.getRegionOutput({}, parent).region.apply(r => asResourceError(this, () =>
+                providerAnswered(r, "region", "aws:index/getRegion:getRegion", "region")));
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId.apply(a => asResourceError(this, () =>
+            providerAnswered(a, "account ID", "aws:index/getCallerIdentity:getCallerIdentity")));
 
         const trustJson = pulumi.all([region, args.trustedPrincipals]).apply(([r, trusted]) => asResourceError(this, () => {
             validate({ ...args, trustedPrincipals: trusted, region: r });

@@ -42,6 +42,75 @@ export function known<T>(v: T | undefined | Unknown): v is T {
     return v !== undefined && v !== UNKNOWN;
 }
 
+function describeValue(v: unknown): string {
+    if (typeof v === "string") {
+        return `the string ${JSON.stringify(v)}`;
+    }
+    if (Array.isArray(v)) {
+        return `the list ${JSON.stringify(v)}`;
+    }
+    if (v === null || typeof v !== "object") {
+        return `the ${v === null ? "value" : typeof v} ${String(v)}`;
+    }
+    return `an object`;
+}
+
+/**
+ * Throws unless a list argument is absent, not known yet, or a list. A string is the usual mistake:
+ * `pulumi config set sourceAccounts 111122223333` stores a string, and `config.get` returns it as is.
+ */
+export function checkList(value: unknown, argument: string, example: string): void {
+    const v = plain(value as pulumi.Input<unknown>);
+    if (v === undefined || v === UNKNOWN || Array.isArray(v)) {
+        return;
+    }
+    const fromString = typeof v === "string" ? `[${JSON.stringify(v)}]` : example;
+    throw new ValidationError(argument,
+        `expected a list, got ${describeValue(v)}: write ${argument}: ${fromString}. From stack config, store a list ` +
+        `(\`pulumi config set --path '${argument}[0]' ...\`) and read it with \`config.requireObject<string[]>("${argument}")\`.`);
+}
+
+/** Throws unless a required list argument is given (as a list, or an output that will resolve to one). */
+export function requireList(value: unknown, argument: string, example: string, why: string): void {
+    if (value === undefined || value === null) {
+        throw new ValidationError(argument, `is required: ${why}, e.g. ${argument}: ${example}.`);
+    }
+    checkList(value, argument, example);
+}
+
+/** Throws unless a flag is absent or `true`/`false` (`"true"` or `1` from config are the usual mistakes). */
+export function checkBoolean(value: unknown, argument: string): void {
+    if (value === undefined || typeof value === "boolean") {
+        return;
+    }
+    throw new ValidationError(argument,
+        `expected true or false, got ${describeValue(value)}: write ${argument}: true or ${argument}: false. ` +
+        `From stack config, read it with \`config.requireBoolean("${argument}")\`.`);
+}
+
+/** Throws unless a number argument is absent or a number (`"30"` from config is the usual mistake). */
+export function checkNumber(value: unknown, argument: string): void {
+    if (value === undefined || typeof value === "number") {
+        return;
+    }
+    throw new ValidationError(argument,
+        `expected a number, got ${describeValue(value)}: write ${argument}: 30, say. From stack config, read it with \`config.requireNumber("${argument}")\`.`);
+}
+
+/**
+ * Throws unless an invoke answered a value the component needs. Against AWS it always does; a
+ * unit-test mock whose `call` returns its inputs (Pulumi's documented mock) answers nothing.
+ * `argument` is the component argument that would stand in for it, if any.
+ */
+export function providerAnswered(value: unknown, what: string, token: string, argument?: string): string {
+    if (typeof value === "string" && value !== "") {
+        return value;
+    }
+    throw new ValidationError(argument ?? "provider",
+        `the AWS provider reported no ${what} (${token} answered without one): ${argument !== undefined ? `give [${argument}], or, ` : ""}` +
+        `in a unit test, answer ${token} in the mock's call (README, "In your own unit tests").`);
+}
+
 /** Runs `fn`, turning a {@link ValidationError} into a `pulumi.ResourceError` on `resource`. */
 export function asResourceError<T>(resource: pulumi.Resource, fn: () => T): T {
     try {

@@ -164,6 +164,12 @@ export function checkInputs(news: Record<string, unknown>, now: number): { input
     if (!(timeoutMinutes > 0 && timeoutMinutes <= 24 * 60)) {
         failures.push({ property: "timeoutMinutes", reason: `[timeoutMinutes] ${JSON.stringify(news.timeoutMinutes)} must be a number of minutes above 0 and at most 1440.` });
     }
+    const wait = news.waitForCompletion;
+    if (wait !== undefined && wait !== null && wait !== UNKNOWN && typeof wait !== "boolean") {
+        // "true" read from stack config would otherwise count as false: the task would not be waited for.
+        failures.push({ property: "waitForCompletion", reason: `[waitForCompletion] expected true or false, got ${JSON.stringify(wait)}: ` +
+            `write waitForCompletion: true or false. From stack config, read it with \`config.requireBoolean("waitForCompletion")\`.` });
+    }
     const inputs: ExportTaskInputs = {
         logGroupName, from, to, destination, destinationPrefix, taskName,
         waitForCompletion: news.waitForCompletion === undefined || news.waitForCompletion === null ? true : news.waitForCompletion === true,

@@ -6,7 +6,8 @@
  * destination prefix of seed 000 ("include a randomly generated string as the prefix").
  */
 import { bucketArn, logGroupSourceArns, logsServicePrincipal, objectArns, Partition } from "./partition";
-import { Conditions, OneOrMany, policyDocument, PolicyDocument, PolicyStatement } from "./types";
+import { FittedPolicy, fitsPolicyLimit, largestFitting, policyText, policyTooLarge } from "./limits";
+import { Conditions, mergeStatements, OneOrMany, policyDocument, PolicyDocument, PolicyStatement } from "./types";
 import {
     resolvePartition, validateBucketName, validateLogGroupName, validatePrefixes, validatePrincipalArn, validateSources,
 } from "./validate";
@@ -92,25 +93,34 @@ function one<T>(values: T[]): OneOrMany<T> {
  * The confused-deputy conditions of seed 003: `StringEquals aws:SourceAccount` (a list) and
  * `ArnLike aws:SourceArn` (log group ARNs of those accounts). With an organization, `aws:SourceOrgID`
  * replaces the account list and the log group ARNs take any account.
+ *
+ * `compact`: the log group ARNs take any account (`arn:aws:logs:<region>:*:log-group:*`) while
+ * `aws:SourceAccount` still lists the accounts, so the policy grows by one account ID per account
+ * instead of one ARN per account. CloudWatch Logs sets `aws:SourceAccount` to the account that owns
+ * the log group it exports, the account inside `aws:SourceArn` (seed 003), so the same requests are
+ * allowed: the listed accounts' log groups of this region, and no other account's.
  */
-function sourceConditions(o: ResolvedExportBucketPolicyOptions, extraEquals: Record<string, string> = {}): Conditions {
+function sourceConditions(o: ResolvedExportBucketPolicyOptions, extraEquals: Record<string, string> = {}, compact = false): Conditions {
+    const anyAccount = logGroupSourceArns(o.partition, o.region, "*", o.logGroupNames);
     if (o.sourceOrgId !== undefined) {
-        return {
-            StringEquals: { ...extraEquals, "aws:SourceOrgID": o.sourceOrgId },
-            ArnLike: { "aws:SourceArn": logGroupSourceArns(o.partition, o.region, "*", o.logGroupNames) },
-        };
+        return { StringEquals: { ...extraEquals, "aws:SourceOrgID": o.sourceOrgId }, ArnLike: { "aws:SourceArn": anyAccount } };
     }
     return {
         StringEquals: { ...extraEquals, "aws:SourceAccount": o.sourceAccounts },
         ArnLike: {
-            "aws:SourceArn": o.sourceAccounts.flatMap(a => logGroupSourceArns(o.partition, o.region, a, o.logGroupNames)),
+            "aws:SourceArn": compact
+                ? anyAccount
+                : o.sourceAccounts.flatMap(a => logGroupSourceArns(o.partition, o.region, a, o.logGroupNames)),
         },
     };
 }
 
 /** The statements of the export bucket policy, for merging into a policy the bucket already has. */
 export function exportBucketStatements(options: ExportBucketPolicyOptions): PolicyStatement[] {
-    const o = resolveExportBucketPolicyOptions(options);
+    return statementsOf(resolveExportBucketPolicyOptions(options), false);
+}
+
+function statementsOf(o: ResolvedExportBucketPolicyOptions, compact: boolean): PolicyStatement[] {
     const service = logsServicePrincipal(o.region, o.partition);
     const bucket = bucketArn(o.partition, o.bucket);
     const objects = one(objectArns(o.partition, o.bucket, o.prefixes));
@@ -123,7 +133,7 @@ export function exportBucketStatements(options: ExportBucketPolicyOptions): Poli
             Principal: { Service: service },
             Action: "s3:GetBucketAcl",
             Resource: bucket,
-            Condition: sourceConditions(o),
+            Condition: sourceConditions(o, {}, compact),
         },
         {
             Sid: EXPORT_BUCKET_SIDS.putObject,
@@ -131,7 +141,7 @@ export function exportBucketStatements(options: ExportBucketPolicyOptions): Poli
             Principal: { Service: service },
             Action: "s3:PutObject",
             Resource: objects,
-            Condition: sourceConditions(o, acl),
+            Condition: sourceConditions(o, acl, compact),
         },
     ];
     if (o.callerArns.length > 0) {
@@ -166,7 +176,54 @@ export function denyInsecureTransportStatement(partition: Partition, bucket: str
     };
 }
 
-/** The whole export bucket policy document (seed 003). */
+/**
+ * The whole export bucket policy document (seed 003), as it is sent: the seed's per-account form
+ * when it fits S3's 20 KB limit, else the compact form (see {@link fitExportBucketPolicy}).
+ */
 export function exportBucketPolicy(options: ExportBucketPolicyOptions): PolicyDocument {
-    return policyDocument(exportBucketStatements(options));
+    return fitExportBucketPolicy(options).document;
+}
+
+/**
+ * The export bucket policy plus `extra` statements (e.g. `additionalPolicyStatements`), checked
+ * against S3's 20 KB bucket policy limit on the exact text that is sent. Seed 003's form lists one
+ * `aws:SourceArn` per source account; when that is over the limit, the ARNs take any account while
+ * `aws:SourceAccount` keeps the list (no wider access, see `sourceConditions`). Still over: throws a
+ * ValidationError saying how many source accounts fit and pointing at `sourceOrgId`.
+ */
+export function fitExportBucketPolicy(options: ExportBucketPolicyOptions, extra: readonly PolicyStatement[] = []): FittedPolicy {
+    const o = resolveExportBucketPolicyOptions(options);
+    const build = (r: ResolvedExportBucketPolicyOptions, compact: boolean) => mergeStatements(policyDocument(statementsOf(r, compact)), extra);
+    for (const compact of [false, true]) {
+        const document = build(o, compact);
+        const text = policyText(document);
+        if (fitsPolicyLimit("s3-bucket-policy", text)) {
+            return { document, text, compacted: compact };
+        }
+    }
+    const text = policyText(build(o, true));
+    const n = o.sourceAccounts.length;
+    const fitting = n === 0 ? 0 : largestFitting(n, k =>
+        k > 0 && fitsPolicyLimit("s3-bucket-policy", policyText(build({ ...o, sourceAccounts: o.sourceAccounts.slice(0, k) }, true))));
+    if (fitting > 0) {
+        throw policyTooLarge("s3-bucket-policy", text, "sourceAccounts",
+            `with the other arguments as given, at most ${fitting} of these ${n} source accounts fit. ` +
+            `Name the organization instead with [sourceOrgId] (aws:SourceOrgID lets every account of the organization export), ` +
+            `or split the accounts across buckets.`);
+    }
+    // Not the accounts: the largest of the other lists, or the user's own statements.
+    const sizes: [string, number][] = [
+        ["logGroupNames", JSON.stringify(o.logGroupNames).length],
+        ["prefixes", JSON.stringify(o.prefixes).length],
+        ["callerArns", JSON.stringify(o.callerArns).length],
+        ["additionalPolicyStatements", JSON.stringify(extra).length],
+    ];
+    const [argument] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
+    throw policyTooLarge("s3-bucket-policy", text, argument,
+        `shorten [${argument}]: the policy is over the limit even with one source account.`);
+}
+
+/** {@link fitExportBucketPolicy}'s text: the exact JSON to send as the bucket policy. */
+export function exportBucketPolicyText(options: ExportBucketPolicyOptions, extra: readonly PolicyStatement[] = []): string {
+    return fitExportBucketPolicy(options, extra).text;
 }

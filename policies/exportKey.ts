@@ -3,7 +3,8 @@
  * bucket encrypted with SSE-KMS").
  */
 import { accountRootArn, logsServicePrincipal, Partition } from "./partition";
-import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
+import { FittedPolicy, fitsPolicyLimit, largestFitting, policyText, policyTooLarge } from "./limits";
+import { mergeStatements, policyDocument, PolicyDocument, PolicyStatement } from "./types";
 import { resolvePartition, validateAccountId, validatePrincipalArn } from "./validate";
 
 /** Sids of the export key policy. The first two are seed 003's own. */
@@ -72,7 +73,33 @@ export function exportKeyStatements(o: ExportKeyPolicyOptions): PolicyStatement[
     return statements;
 }
 
-/** The whole export key policy document (seed 003). */
+/** The whole export key policy document (seed 003), checked against KMS's 32 KB limit. */
 export function exportKeyPolicy(o: ExportKeyPolicyOptions): PolicyDocument {
-    return policyDocument(exportKeyStatements(o));
+    return fitExportKeyPolicy(o).document;
+}
+
+/**
+ * The export key policy plus `extra` statements (e.g. `additionalKeyPolicyStatements`), checked
+ * against KMS's 32 KB key policy limit on the exact text that is sent. `admin: false` leaves out
+ * the account-root admin statement (the statements to merge into a key someone else manages).
+ * Over the limit: throws a ValidationError saying how many caller ARNs fit.
+ */
+export function fitExportKeyPolicy(o: ExportKeyPolicyOptions, extra: readonly PolicyStatement[] = [], admin = true): FittedPolicy {
+    const build = (callerArns: readonly string[] | undefined) => mergeStatements(policyDocument(
+        exportKeyStatements({ ...o, callerArns }).filter(s => admin || s.Sid !== EXPORT_KEY_SIDS.admin)), extra);
+    const document = build(o.callerArns);
+    const text = policyText(document);
+    if (fitsPolicyLimit("kms-key-policy", text)) {
+        return { document, text, compacted: false };
+    }
+    const callers = [...new Set(o.callerArns ?? [])];
+    const fitting = largestFitting(callers.length, k => fitsPolicyLimit("kms-key-policy", policyText(build(callers.slice(0, k)))));
+    if (callers.length > 0 && (fitting > 0 || extra.length === 0)) {
+        throw policyTooLarge("kms-key-policy", text, "callerArns",
+            `with the other arguments as given, at most ${fitting} of these ${callers.length} caller ARNs fit. ` +
+            `Name an account's root (arn:aws:iam::111122223333:root) instead of each of its roles: the key then trusts ` +
+            `that account's IAM policies to say which of its principals may use it.`);
+    }
+    throw policyTooLarge("kms-key-policy", text, "additionalKeyPolicyStatements",
+        "shorten [additionalKeyPolicyStatements]: the key policy is over the limit with them.");
 }

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { exportBucketPolicy, exportCallerPolicy, exportKeyPolicy } from "../../policies";
+import { exportBucketPolicy, exportBucketPolicyText, exportCallerPolicy, exportKeyPolicy } from "../../policies";
 import { runCli } from "../support/cli";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -97,5 +97,49 @@ describe("cwlogs-export policy", () => {
         assert.strictEqual(bad.status, 2);
         assert.strictEqual(bad.stdout, "");
         assert.match(bad.stderr, /^cwlogs-export: \[--account\] "1" is not an AWS account ID/);
+    });
+});
+
+describe("cwlogs-export policy: prints the exact text it measured", () => {
+    const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i)).flatMap(a => ["--source-account", a]);
+
+    it("export-bucket prints one line of compact JSON, the text the 20 KB limit was measured on", async () => {
+        const r = await run("policy", "export-bucket", "--bucket", "my-exported-logs", "--region", "us-east-1", ...accounts(652));
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.ok(r.stdout.endsWith("}\n") && !/\s/.test(r.stdout.slice(0, -1)), "one line, no whitespace");
+        const text = r.stdout.slice(0, -1);
+        assert.strictEqual(text, exportBucketPolicyText({
+            bucket: "my-exported-logs", region: "us-east-1", sourceAccounts: Array.from({ length: 652 }, (_, i) => String(100000000000 + i)),
+        }));
+        // Compacted to fit (seed 003's per-account form would be far over), and within S3's limit as printed.
+        assert.ok(text.includes('"aws:SourceArn":["arn:aws:logs:us-east-1:*:log-group:*"]'));
+        assert.ok(Buffer.byteLength(text) <= 20480, `${Buffer.byteLength(text)} bytes printed`);
+        assert.strictEqual(Buffer.byteLength(text), 20461);
+    });
+
+    it("export-bucket one account over the limit: exit 2, naming --source-account and --org-id", async () => {
+        const r = await run("policy", "export-bucket", "--bucket", "my-exported-logs", "--region", "us-east-1", ...accounts(653));
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.stdout, "");
+        assert.strictEqual(r.stderr,
+            "cwlogs-export: [--source-account] the S3 bucket policy would be 20491 bytes, over AWS's limit of 20480 bytes " +
+            '(https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html: "Bucket policies are limited to 20 KB in size"): ' +
+            "with the other arguments as given, at most 652 of these 653 source accounts fit. Name the organization instead with " +
+            "[--org-id] (aws:SourceOrgID lets every account of the organization export), or split the accounts across buckets.\n");
+    });
+
+    it("export-key over KMS's 32 KB: exit 2, naming --caller-arn", async () => {
+        const callers = Array.from({ length: 702 }, (_, i) => ["--caller-arn", `arn:aws:iam::${100000000000 + i}:role/ExportCaller`]).flat();
+        const r = await run("policy", "export-key", "--region", "us-east-1", "--account", "111122223333", ...callers);
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.stdout, "");
+        assert.match(r.stderr, /^cwlogs-export: \[--caller-arn\] the KMS key policy would be 32787 bytes, over AWS's limit of 32768 bytes .*at most 701 of these 702 caller ARNs fit\./);
+    });
+
+    it("export-key and export-caller print compact JSON too", async () => {
+        const key = await run("policy", "export-key", "--region", "us-east-1", "--account", "111111111111");
+        assert.strictEqual(key.stdout, `${JSON.stringify(exportKeyPolicy({ region: "us-east-1", account: "111111111111" }))}\n`);
+        const caller = await run("policy", "export-caller", "--region", "us-east-1", "--account", "111111111111");
+        assert.strictEqual(caller.stdout, `${JSON.stringify(exportCallerPolicy({ region: "us-east-1", account: "111111111111" }))}\n`);
     });
 });
