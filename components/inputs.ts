@@ -111,13 +111,27 @@ export function providerAnswered(value: unknown, what: string, token: string, ar
         `in a unit test, answer ${token} in the mock's call (README, "In your own unit tests").`);
 }
 
-/** Runs `fn`, turning a {@link ValidationError} into a `pulumi.ResourceError` on `resource`. */
+/**
+ * A `pulumi.ResourceError` for bad input: the message alone, no stack. Besides being all the user
+ * needs, this keeps `pulumi up` from hanging: an error thrown inside an `apply` has stack frames in
+ * `node_modules/@pulumi/output.ts` (source-mapped), and Node 20's `util.inspect(err, { colors: true })`,
+ * which Pulumi's program runner calls on every uncaught error, spins on such a line until it runs
+ * out of memory (measured: 28 s and "Invalid string length" for one error on Node 20.20; the runner
+ * formats each error several times).
+ */
+export function inputError(message: string, resource: pulumi.Resource): pulumi.ResourceError {
+    const e = new pulumi.ResourceError(message, resource, true);
+    e.stack = `${e.name}: ${message}`;
+    return e;
+}
+
+/** Runs `fn`, turning a {@link ValidationError} into a `pulumi.ResourceError` on `resource` (see {@link inputError}). */
 export function asResourceError<T>(resource: pulumi.Resource, fn: () => T): T {
     try {
         return fn();
     } catch (e) {
         if (e instanceof ValidationError) {
-            throw new pulumi.ResourceError(e.message, resource);
+            throw inputError(e.message, resource);
         }
         throw e;
     }

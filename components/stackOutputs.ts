@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../policies/validate";
+import { inputError } from "./inputs";
 
 /**
  * Checks the value of one stack output and returns what to use. `argument` is the output's name.
@@ -117,7 +118,7 @@ function onReference<T>(ref: pulumi.StackReference, output: string, r: Read, che
                 message = message.split(x).join("[secret]");
             }
         }
-        throw new pulumi.ResourceError(message, ref);
+        throw inputError(message, ref);
     }
 }
 

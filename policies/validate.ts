@@ -15,6 +15,10 @@ export class ValidationError extends Error {
         // rewrites `super(message)` into `Error.call(this, message)`, which drops the message.
         this.message = `[${argument}] ${message}`;
         this.name = "ValidationError";
+        // Bad input needs no stack, and one thrown inside a Pulumi `apply` would carry frames that
+        // make Node 20's util.inspect (run by Pulumi's program runner on uncaught errors) spin: see
+        // components/inputs.ts `inputError`.
+        this.stack = `ValidationError: ${this.message}`;
     }
 }
 

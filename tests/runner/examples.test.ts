@@ -202,6 +202,17 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             }
             assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
         });
+
+        it("a malformed output of the workload stack fails the run at once, with the output named (no hang)", async () => {
+            // An error thrown inside an apply carries stack frames that made Pulumi's runner spin in
+            // Node 20's util.inspect for minutes, growing to gigabytes, before it printed anything.
+            const r = await runs.exportArchiveBadWorkload();
+            assert.notStrictEqual(r.exitCode, 0);
+            assert.ok(r.durationMs < 60_000, `the failing run took ${r.durationMs} ms`);
+            assert.ok(r.monitor.errors.some(e => e.includes("callerRoleArns") && e.includes("acme/cwlogs-export-workload/dev")),
+                `errors logged: ${r.monitor.errors.join("\n")}`);
+            assert.ok(r.monitor.errors.every(e => !/\n\s+at /.test(e)), `a stack trace was printed: ${r.monitor.errors.join("\n")}`);
+        });
     });
 
     describe("examples/multi-account", () => {

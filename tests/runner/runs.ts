@@ -96,6 +96,15 @@ export const runs = {
             monitor: { accountId: WORKLOAD_ACCOUNT, stacks: { "acme/cwlogs-export-archive/dev": archive.monitor.wireStackOutputs } },
         });
     }),
+    /**
+     * Step 2 against a workload stack whose `callerRoleArns` output is malformed: bad input that only
+     * exists once an output resolves, so the error is thrown inside an `apply` (exit code not checked).
+     */
+    exportArchiveBadWorkload: () => once("export-archive-bad-workload", () => run({
+        dir: "examples/cross-account-export/archive",
+        monitor: { accountId: ARCHIVE_ACCOUNT, stacks: { "acme/cwlogs-export-workload/dev": { callerRoleArns: ["arn:aws:iam::1111:role/caller"] } } },
+        timeoutMs: 90_000,
+    }, true)),
     /** `pulumi up` in examples/multi-account, reading the same archive stack. */
     multiAccount: () => once("multi-account", async () => {
         const archive = await runs.exportArchive();
@@ -126,7 +135,7 @@ export const runs = {
 export function startAll(): void {
     // The heads of the longest chains first, so the chains' later runs do not wait at the end.
     for (const start of [runs.exportWorkloadRole, runs.deliveryArchive, runs.sameAccount, runs.rootPreview, runs.v2Delivery,
-        runs.exportArchive, runs.exportWorkload, runs.multiAccount, runs.deliveryWorkload, runs.multiAccountWithoutAccounts]) {
+        runs.exportArchive, runs.exportWorkload, runs.multiAccount, runs.deliveryWorkload, runs.multiAccountWithoutAccounts, runs.exportArchiveBadWorkload]) {
         start();
     }
 }
