@@ -84,13 +84,17 @@ export function dueCount(next: number, now: number, c: Calendar): number {
     return Math.max(0, Math.floor((dueUntil(now, c) - s) / c.windowMs));
 }
 
+/** PutLogEvents refuses events more than 14 days in the past (CloudWatch Logs API reference). */
+export const MAX_EVENT_AGE_MS = 14 * DAY_MS;
+
 /**
- * Where a log group's first window starts: the schedule's start, or the window of the group's
- * creation when it was created later (nothing before it can exist).
+ * Where a log group's first window starts: the schedule's start, or, for a group created much later,
+ * the window 14 days before its creation (no event can be older), so a group created a year after
+ * the start does not export a year of empty windows.
  */
 export function firstWindowStart(start: number, creationTime: number | undefined, windowMs: number): number {
     const s = windowStartOf(start, windowMs);
-    return creationTime === undefined ? s : Math.max(s, windowStartOf(creationTime, windowMs));
+    return creationTime === undefined ? s : Math.max(s, windowStartOf(creationTime - MAX_EVENT_AGE_MS, windowMs));
 }
 
 /**
