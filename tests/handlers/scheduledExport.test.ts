@@ -107,7 +107,7 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         return lines;
     }
 
-    it("3 groups x 10 days catch up, then keep up; every event lands once, in its day's folder (boundaries included)", async () => {
+    it("3 groups x 10 days catch up, then keep up, one task per window; every event lands in its day's folder", async () => {
         const s = await setup("cu");
         const groups = ["/cu/a", "/cu/b", "/cu/c"];
         const messages = (await Promise.all(groups.map(g => seedGroup(g)))).flat();
