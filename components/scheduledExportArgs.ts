@@ -27,8 +27,11 @@ export interface ScheduledExportArgs {
     prefix?: string;
     /** `"date"` (`<yyyy>/<mm>/<dd>`) or `"hive"` (`dt=<yyyy-mm-dd>`, for Athena partition projection). Defaults to `"date"`. */
     layout?: "date" | "hive";
-    /** The destination bucket's SSE-KMS key: the function's role gets `kms:GenerateDataKey` and `kms:Decrypt` on it (seed 003). */
-    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * The destination bucket's SSE-KMS key: the function's role gets `kms:GenerateDataKey` and
+     * `kms:Decrypt` on it (seed 003). An ExportBucket's `kmsKeyArn` plugs straight in (`undefined` with SSE-S3).
+     */
+    kmsKeyArn?: pulumi.Input<string | undefined>;
     /** Window length in hours, aligned to UTC: divides a day (1, 2, 3, 4, 6, 8, 12) or whole days (24, 48, ...). Defaults to `24`. */
     windowHours?: number;
     /**

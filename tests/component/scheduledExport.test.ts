@@ -171,3 +171,30 @@ describe("ScheduledExport (component, mocks)", () => {
         });
     }
 });
+
+describe("examples/scheduled-export (mocks)", () => {
+    let m: InstalledMocks;
+    let program: Record<string, import("@pulumi/pulumi").Output<unknown>>;
+
+    before(async () => {
+        m = installMocks({ accountId: A, region: "us-east-1" });
+        program = require("../../examples/scheduled-export/index") as typeof program;
+        await valueOf(program.roleArn);
+        await m.settled();
+    });
+
+    it("feeds the ExportBucket's name, prefix and key into a ScheduledExport whose role may write there", async () => {
+        assert.strictEqual(m.named("daily").type, "cwlogs:export:ScheduledExport");
+        const bucket = await valueOf(program.bucketName) as string;
+        const config = JSON.parse((m.named("daily-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        assert.strictEqual(config.bucket, bucket);
+        assert.strictEqual(config.prefix, "scheduled");
+        assert.deepStrictEqual(config.logGroupNamePrefixes, ["/app/"]);
+        const policy = JSON.parse(m.named("daily-policy").inputs.policy as string) as PolicyDocument;
+        assert.ok(policy.Statement.some(s => s.Sid === "ExportDestinationKmsKey"), "the bucket's SSE-KMS key");
+        assert.strictEqual(await decide({
+            principal: ROLE, action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/scheduled/app/web/2026/11/01/t/s/000000.gz`, resourceAccount: A,
+            identityPolicies: [policy], context: { "s3:x-amz-acl": "bucket-owner-full-control" },
+        }), "Allowed");
+    });
+});
