@@ -104,6 +104,8 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             });
         }
         const skip = new Set<string>();
+        // The last task's run time: the next task's first status poll comes then (windows of one schedule export alike).
+        const learned: { durationMs?: number } = {};
         for (;;) {
             const now = d.now();
             const ready = [...progress.entries()]
@@ -118,7 +120,7 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             }
             const [name, p] = ready[0];
             const w = dueWindows(p.next, now, cal, 1)[0];
-            const outcome = await exportWindow(d, name, p, w, deadline);
+            const outcome = await exportWindow(d, name, p, w, deadline, learned);
             if (outcome === "stop") {
                 report.stoppedBy = "budget";
                 break;
@@ -150,7 +152,9 @@ export async function tick(d: TickDeps): Promise<TickReport> {
 }
 
 /** Exports one window; `"stop"` when the budget ran out with the task still running (the next tick adopts it). */
-async function exportWindow(d: TickDeps, name: string, p: Progress, w: Window, deadline: number): Promise<WindowOutcome | "stop" | "vanished"> {
+async function exportWindow(
+    d: TickDeps, name: string, p: Progress, w: Window, deadline: number, learned: { durationMs?: number },
+): Promise<WindowOutcome | "stop" | "vanished"> {
     const request: ExportRequest = {
         taskName: taskNameOf(name, w),
         logGroupName: name,
@@ -172,6 +176,7 @@ async function exportWindow(d: TickDeps, name: string, p: Progress, w: Window, d
             ...d.engine,
             deadline,
             lookupCompleted: resumed,
+            expectedDurationMs: learned.durationMs,
             onProgress: e => {
                 if (e.kind === "created" || e.kind === "adopted") {
                     writes.push(d.store.markAttempt(name, w.start, e.taskId));
@@ -179,6 +184,10 @@ async function exportWindow(d: TickDeps, name: string, p: Progress, w: Window, d
             },
         });
         await Promise.all(writes);
+        const t = result.task;
+        if (!result.adopted && t.creationTime !== undefined && t.completionTime !== undefined) {
+            learned.durationMs = Math.max(0, t.completionTime - t.creationTime);
+        }
         await d.store.markDone(name, w.start, w.end, result.task.taskId, d.now());
         p.next = w.end;
         p.failures = 0;
