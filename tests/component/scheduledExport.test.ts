@@ -132,6 +132,25 @@ describe("ScheduledExport (component, mocks)", () => {
         }
     });
 
+    it("retains the state table and the function's log group on destroy unless deleteStateOnDestroy", async () => {
+        const retained = async (name: string, args: Partial<ScheduledExportArgs>): Promise<Record<string, boolean | undefined>> => {
+            const seen: Record<string, boolean | undefined> = {};
+            // Children inherit the component's transformations, which see each child's options.
+            new ScheduledExport(name, { logGroupNames: ["/app/api"], bucketName: "archive-bucket", ...args }, {
+                transformations: [t => { seen[t.name] = t.opts.retainOnDelete; return undefined; }],
+            });
+            await m.settled();
+            return seen;
+        };
+        const kept = await retained("keep", {});
+        assert.strictEqual(kept["keep-state"], true);
+        assert.strictEqual(kept["keep-logs"], true);
+        assert.notStrictEqual(kept["keep-function"], true);
+        const dropped = await retained("drop", { deleteStateOnDestroy: true });
+        assert.strictEqual(dropped["drop-state"], false);
+        assert.strictEqual(dropped["drop-logs"], false);
+    });
+
     const bad: [string, Partial<ScheduledExportArgs>, string][] = [
         ["an empty selection", { logGroupNames: [], logGroupNamePrefixes: [] },
             '[logGroupNames] nothing is selected: give [logGroupNames], [logGroupNamePrefixes] or [tag] (e.g. { key: "ExportToS3", value: "true" }).'],
