@@ -180,6 +180,17 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         assert.deepStrictEqual(r2.exported.map(x => x.logGroupName), ["/nd/a"]);
     });
 
+    it("selects by tag among the prefixed groups (ListTagsForResource)", async () => {
+        const s = await setup("tg");
+        await f.logs.send(new CreateLogGroupCommand({ logGroupName: "/tg/yes", tags: { ExportToS3: "true" } }));
+        await f.logs.send(new CreateLogGroupCommand({ logGroupName: "/tg/no", tags: { ExportToS3: "false" } }));
+        await f.logs.send(new CreateLogGroupCommand({ logGroupName: "/tg/untagged" }));
+        const config = { ...s.config, tag: { key: "ExportToS3", value: "true" } };
+        const r = await runTick({ ...s, config }, START + DAY_MS + 12 * HOUR_MS);
+        assert.deepStrictEqual(r.groups.map(g => g.logGroupName), ["/tg/yes"]);
+        assert.deepStrictEqual(r.exported.map(x => x.logGroupName), ["/tg/yes"]);
+    });
+
     it("retries a FAILED window on a later tick after a backoff, reports it, never skips it, then succeeds", async () => {
         const s = await setup("fl");
         await seedGroup("/fl/a", 3);
