@@ -1,5 +1,5 @@
 /** Validation of {@link ScheduledExportArgs}, before anything is created. */
-import { ValidationError, validateLogGroupName, validatePrefix, validateRegion } from "../policies/validate";
+import { ValidationError, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefix, validateRegion } from "../policies/validate";
 import { HOUR_MS, lagProblem, windowProblem } from "../handlers/scheduledExport/windows";
 import { known, plain } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
@@ -67,6 +67,14 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     const t = args.timeoutSeconds;
     if (t !== undefined && (!Number.isInteger(t) || t < 60 || t > 900)) {
         throw new ValidationError("timeoutSeconds", `${JSON.stringify(t)} is out of range: use 60 to 900 seconds (Lambda's maximum).`);
+    }
+    const bucket = plain(args.bucketName);
+    if (known(bucket)) {
+        validateBucketName(bucket, "bucketName");
+    }
+    const key = plain(args.kmsKeyArn);
+    if (known(key) && key !== undefined) {
+        validateKmsKeyArn(key, "kmsKeyArn");
     }
     const region = plain(args.region);
     if (known(region)) {

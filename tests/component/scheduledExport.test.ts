@@ -178,6 +178,8 @@ describe("ScheduledExport (component, mocks)", () => {
             '[start] "yesterday" is not a date: write an ISO 8601 date such as "2026-01-01".'],
         ["a bad log group name", { logGroupNames: ["bad name"] },
             '[logGroupNames] "bad name" is not a CloudWatch Logs log group name: use 1 to 512 characters from a-z, A-Z, 0-9, "_", "-", "/", "." and "#".'],
+        ["a bucket name that is not one", { bucketName: "Archive_Bucket" },
+            '[bucketName] "Archive_Bucket" is not a valid S3 bucket name: use only lowercase letters, digits, dots (.) and hyphens (-).'],
         ["a timeout over Lambda's limit", { timeoutSeconds: 901 },
             "[timeoutSeconds] 901 is out of range: use 60 to 900 seconds (Lambda's maximum)."],
     ];
