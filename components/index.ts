@@ -3,3 +3,4 @@ export * from "./exportBucket";
 export * from "./exportCallerRole";
 export * from "./delivery";
 export * from "./stackOutputs";
+export * from "./scheduledExport";

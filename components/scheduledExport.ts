@@ -1,0 +1,183 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_ENV, ScheduleConfig } from "../handlers/scheduledExport/config";
+import { HOUR_MS } from "../handlers/scheduledExport/windows";
+import { partitionOfRegion } from "../policies/partition";
+import { ValidationError, validateBucketName, validateKmsKeyArn } from "../policies/validate";
+import { asResourceError } from "./inputs";
+import { ScheduledExportArgs } from "./scheduledExportArgs";
+import { scheduledExportPolicy } from "./scheduledExportPolicy";
+export * from "./scheduledExportArgs";
+import { validateScheduledExportArgs } from "./scheduledExportValidation";
+
+/** Lambda's current Node.js runtime (Node 20 left maintenance in 2026). */
+export const SCHEDULED_EXPORT_RUNTIME = "nodejs22.x";
+export const DEFAULT_SCHEDULE_EXPRESSION = "rate(1 hour)";
+
+/** The handler bundle `npm run build` writes, found from this file in the repo (ts) or the package (dist). */
+export function scheduledExportBundlePath(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const candidate = path.join(dir, "dist", "bundles", "scheduledExport", "index.js");
+        if (fs.existsSync(candidate)) {
+            return candidate;
+        }
+        const inDist = path.join(dir, "bundles", "scheduledExport", "index.js");
+        if (path.basename(dir) === "dist" && fs.existsSync(inDist)) {
+            return inDist;
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error("the ScheduledExport function's bundle (dist/bundles/scheduledExport/index.js) is missing: run `npm run build`.");
+        }
+    }
+}
+
+/**
+ * Continuous export: a Lambda function, run by an EventBridge Scheduler schedule, that exports every
+ * selected log group of this account and region window by window, exactly once, at AWS's one active
+ * export task per account, keeping its progress in a DynamoDB table and reporting each group's lag as
+ * CloudWatch embedded metrics. Its `roleArn` is the caller an archive bucket in another account lists
+ * in `crossAccountCallerArns`.
+ */
+export class ScheduledExport extends pulumi.ComponentResource {
+    /** ARN of the function's role, the export caller (for a cross-account bucket's `crossAccountCallerArns`). */
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly functionName: pulumi.Output<string>;
+    public readonly functionArn: pulumi.Output<string>;
+    /** The state table (retained on destroy unless `deleteStateOnDestroy`). */
+    public readonly tableName: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly scheduleName: pulumi.Output<string>;
+    /** The function role's inline policy, as JSON. */
+    public readonly policyJson: pulumi.Output<string>;
+
+    constructor(name: string, args: ScheduledExportArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cwlogs:export:ScheduledExport", name, {}, opts);
+        asResourceError(this, () => validateScheduledExportArgs(args));
+        const bundle = asResourceError(this, () => {
+            try {
+                return scheduledExportBundlePath();
+            } catch (e) {
+                throw new ValidationError("ScheduledExport", (e as Error).message);
+            }
+        });
+
+        const parent = { parent: this };
+        const keep = { parent: this, retainOnDelete: args.deleteStateOnDestroy !== true };
+        const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = region.apply(r => partitionOfRegion(r) ?? "aws");
+        const prefix = (args.prefix ?? "exportedlogs").replace(/\/+$/, "");
+        const regionArg = args.region === undefined ? {} : { region: args.region };
+
+        const table = new aws.dynamodb.Table(`${name}-state`, {
+            ...regionArg,
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: "pk",
+            attributes: [{ name: "pk", type: "S" }],
+            pointInTimeRecovery: { enabled: true },
+            serverSideEncryption: { enabled: true },
+            tags: args.tags,
+        }, keep);
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            ...regionArg,
+            name: `/cwlogs-export/scheduled/${name}`,
+            retentionInDays: args.logRetentionInDays ?? 30,
+            tags: args.tags,
+        }, keep);
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            description: `Runs the continuous CloudWatch Logs export ${name}`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Sid: "LambdaAssumes", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags: args.tags,
+        }, parent);
+        const policyJson = pulumi.all([region, accountId, partition, args.bucketName, args.kmsKeyArn, table.arn, logGroup.arn])
+            .apply(([r, account, p, bucket, key, tableArn, logGroupArn]) => asResourceError(this, () => {
+                validateBucketName(bucket, "bucketName");
+                if (key !== undefined) {
+                    validateKmsKeyArn(key, "kmsKeyArn");
+                }
+                return JSON.stringify(scheduledExportPolicy({
+                    region: r, account, partition: p, logGroupNames: args.logGroupNames ?? [], logGroupNamePrefixes: args.logGroupNamePrefixes ?? [],
+                    tagged: args.tag !== undefined, bucket, prefix, kmsKeyArn: key, tableArn, functionLogGroupArn: logGroupArn,
+                }));
+            }));
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson }, parent);
+
+        const config = pulumi.all([table.name, args.bucketName]).apply(([tableName, bucket]): string => JSON.stringify({
+            tableName, bucket, prefix,
+            layout: args.layout ?? "date",
+            windowMs: (args.windowHours ?? 24) * HOUR_MS,
+            lagMs: (args.lagHours ?? 12) * HOUR_MS,
+            ...(args.start === undefined ? {} : { start: Date.parse(args.start) }),
+            ...(args.logGroupNames === undefined ? {} : { logGroupNames: args.logGroupNames }),
+            ...(args.logGroupNamePrefixes === undefined ? {} : { logGroupNamePrefixes: args.logGroupNamePrefixes }),
+            ...(args.tag === undefined ? {} : { tag: args.tag }),
+        } satisfies ScheduleConfig));
+
+        const fn = new aws.lambda.Function(`${name}-function`, {
+            ...regionArg,
+            description: `Continuous CloudWatch Logs export to S3 (${name})`,
+            runtime: SCHEDULED_EXPORT_RUNTIME,
+            handler: "index.handler",
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(bundle) }),
+            role: role.arn,
+            timeout: args.timeoutSeconds ?? 900,
+            memorySize: 256,
+            // One invocation at a time: the account has one export slot, and the state's lease expects it.
+            reservedConcurrentExecutions: 1,
+            environment: { variables: { [CONFIG_ENV]: config } },
+            loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [rolePolicy] });
+
+        const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
+            description: `Lets EventBridge Scheduler invoke ${name}'s export function`,
+            assumeRolePolicy: accountId.apply(account => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "SchedulerAssumes", Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole",
+                    // Confused-deputy guard: only schedules of this account.
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                }],
+            })),
+            tags: args.tags,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+            role: schedulerRole.id,
+            policy: fn.arn.apply(arn => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Sid: "InvokeExportFunction", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: arn }],
+            })),
+        }, parent);
+        const schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
+            ...regionArg,
+            description: `Ticks the continuous CloudWatch Logs export ${name}`,
+            scheduleExpression: args.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION,
+            scheduleExpressionTimezone: "UTC",
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+                arn: fn.arn,
+                roleArn: schedulerRole.arn,
+                // A missed tick is made up by the next one; retries would only queue behind the reserved concurrency.
+                retryPolicy: { maximumRetryAttempts: 0 },
+            },
+        }, parent);
+
+        this.roleArn = role.arn;
+        this.functionName = fn.name;
+        this.functionArn = fn.arn;
+        this.tableName = table.name;
+        this.logGroupName = logGroup.name;
+        this.scheduleName = schedule.name;
+        this.policyJson = policyJson;
+        this.registerOutputs({
+            roleArn: this.roleArn, functionName: this.functionName, functionArn: this.functionArn, tableName: this.tableName,
+            logGroupName: this.logGroupName, scheduleName: this.scheduleName, policyJson: this.policyJson,
+        });
+    }
+}

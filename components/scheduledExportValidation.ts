@@ -1,0 +1,83 @@
+/** Validation of {@link ScheduledExportArgs}, before anything is created. */
+import { ValidationError, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefix, validateRegion } from "../policies/validate";
+import { HOUR_MS, lagProblem, windowProblem } from "../handlers/scheduledExport/windows";
+import { known, plain } from "./inputs";
+import { ScheduledExportArgs } from "./scheduledExportArgs";
+
+const RATE = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
+// EventBridge Scheduler cron: six fields (minutes hours day-of-month month day-of-week year).
+const CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
+
+/** Throws a {@link ValidationError} for the first bad argument; `now` is the deployment's clock. */
+export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Date.now()): void {
+    const names = args.logGroupNames ?? [];
+    const prefixes = args.logGroupNamePrefixes ?? [];
+    if (names.length === 0 && prefixes.length === 0 && args.tag === undefined) {
+        throw new ValidationError("logGroupNames",
+            "nothing is selected: give [logGroupNames], [logGroupNamePrefixes] or [tag] (e.g. { key: \"ExportToS3\", value: \"true\" }).");
+    }
+    names.forEach(n => validateLogGroupName(n, "logGroupNames"));
+    prefixes.forEach(p => {
+        if (p === "") {
+            throw new ValidationError("logGroupNamePrefixes", "a prefix must not be empty: select every group with [tag], or name a prefix.");
+        }
+        validateLogGroupName(p, "logGroupNamePrefixes");
+    });
+    if (args.tag !== undefined && (args.tag.key === "" || args.tag.key.startsWith("aws:"))) {
+        throw new ValidationError("tag", `${JSON.stringify(args.tag.key)} is not a usable tag key: name a non-empty key not starting with "aws:".`);
+    }
+    if (args.prefix !== undefined && args.prefix !== "") {
+        validatePrefix(args.prefix, "prefix");
+    }
+    if (args.layout !== undefined && args.layout !== "date" && args.layout !== "hive") {
+        throw new ValidationError("layout", `${JSON.stringify(args.layout)} is not a layout: use "date" (yyyy/mm/dd) or "hive" (dt=yyyy-mm-dd).`);
+    }
+    if (args.windowHours !== undefined) {
+        const h = args.windowHours;
+        if (typeof h !== "number" || !Number.isInteger(h) || h <= 0 || windowProblem(h * HOUR_MS) !== undefined) {
+            throw new ValidationError("windowHours",
+                `${JSON.stringify(h)} does not divide a day: use 1, 2, 3, 4, 6, 8, 12 or 24 hours, or whole days (48, 72, ...), so windows stay aligned to UTC midnight.`);
+        }
+    }
+    if (args.lagHours !== undefined) {
+        const problem = typeof args.lagHours === "number" ? lagProblem(args.lagHours * HOUR_MS) : "the lag is a number of hours";
+        if (problem !== undefined) {
+            throw new ValidationError("lagHours",
+                `${JSON.stringify(args.lagHours)}: ${problem}. Use 0 to 168 hours; 12 covers the up to 12 hours CloudWatch Logs takes to make data exportable.`);
+        }
+    }
+    if (args.start !== undefined) {
+        const t = Date.parse(args.start);
+        if (Number.isNaN(t)) {
+            throw new ValidationError("start", `${JSON.stringify(args.start)} is not a date: write an ISO 8601 date such as "2026-01-01".`);
+        }
+        if (t > now) {
+            throw new ValidationError("start",
+                `${JSON.stringify(args.start)} is in the future: give a past date to backfill from, or leave [start] out to begin with the current window.`);
+        }
+    }
+    if (args.scheduleExpression !== undefined) {
+        const e = args.scheduleExpression;
+        const rate = RATE.exec(e);
+        if ((rate === null || Number(rate[1]) < 1) && !CRON.test(e)) {
+            throw new ValidationError("scheduleExpression",
+                `${JSON.stringify(e)} is not a recurring EventBridge Scheduler expression: use "rate(1 hour)" or a six-field "cron(0 * * * ? *)".`);
+        }
+    }
+    const t = args.timeoutSeconds;
+    if (t !== undefined && (!Number.isInteger(t) || t < 60 || t > 900)) {
+        throw new ValidationError("timeoutSeconds", `${JSON.stringify(t)} is out of range: use 60 to 900 seconds (Lambda's maximum).`);
+    }
+    const bucket = plain(args.bucketName);
+    if (known(bucket)) {
+        validateBucketName(bucket, "bucketName");
+    }
+    const key = plain(args.kmsKeyArn);
+    if (known(key) && key !== undefined) {
+        validateKmsKeyArn(key, "kmsKeyArn");
+    }
+    const region = plain(args.region);
+    if (known(region)) {
+        validateRegion(region, "region");
+    }
+}

@@ -1,0 +1,221 @@
+/**
+ * ScheduledExport under mocks: the children a `pulumi up` would create (types, names, parents,
+ * providers), the function's settings, its role policy proven by evaluation (seed 003's caller
+ * permissions on the selected groups only, plus the state table), and bad input with exact messages.
+ */
+import * as assert from "assert";
+import * as aws from "@pulumi/aws";
+import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
+import type { ScheduledExport as ScheduledExportClass, ScheduledExportArgs } from "../../components";
+import { PolicyDocument } from "../../policies";
+import { decide } from "../support/simulate";
+
+const A = "111111111111";
+const ROLE = `arn:aws:iam::${A}:role/scheduled-role`;
+const group = (name: string): string => `arn:aws:logs:us-east-1:${A}:log-group:${name}`;
+
+describe("ScheduledExport (component, mocks)", () => {
+    let m: InstalledMocks;
+    let ScheduledExport: typeof ScheduledExportClass;
+
+    before(() => {
+        // Names and ARNs as AWS gives them (the documented mock echoes inputs only).
+        m = installMocks({
+            accountId: A, region: "us-east-1",
+            state: r => r.type === "aws:dynamodb/table:Table"
+                ? { name: `${r.name}-abc`, arn: `arn:aws:dynamodb:us-east-1:${A}:table/${r.name}-abc` }
+                : r.type === "aws:cloudwatch/logGroup:LogGroup" ? { arn: `arn:aws:logs:us-east-1:${A}:log-group:${String(r.inputs.name)}` } : undefined,
+        });
+        ({ ScheduledExport } = require("../../components") as typeof import("../../components"));
+    });
+    beforeEach(() => m.clear());
+
+    it("creates the table, log group, role, function and schedule under the component, with the documented defaults", async () => {
+        const c = new ScheduledExport("nightly", { logGroupNames: ["/app/api"], logGroupNamePrefixes: ["/aws/lambda/"], bucketName: "archive-bucket" });
+        await valueOf(c.policyJson);
+        await m.settled();
+        const component = m.named("nightly");
+        assert.strictEqual(component.type, "cwlogs:export:ScheduledExport");
+        assert.deepStrictEqual(m.resources.filter(r => r.parent === component.urn).map(r => `${r.type} ${r.name}`).sort(), [
+            "aws:cloudwatch/logGroup:LogGroup nightly-logs",
+            "aws:dynamodb/table:Table nightly-state",
+            "aws:iam/role:Role nightly-role",
+            "aws:iam/role:Role nightly-scheduler-role",
+            "aws:iam/rolePolicy:RolePolicy nightly-policy",
+            "aws:iam/rolePolicy:RolePolicy nightly-scheduler-policy",
+            "aws:lambda/function:Function nightly-function",
+            "aws:scheduler/schedule:Schedule nightly-schedule",
+        ]);
+        const fn = m.named("nightly-function").inputs;
+        assert.strictEqual(fn.runtime, "nodejs22.x");
+        assert.strictEqual(fn.handler, "index.handler");
+        assert.strictEqual(fn.reservedConcurrentExecutions, 1);
+        assert.strictEqual(fn.timeout, 900);
+        assert.deepStrictEqual(fn.loggingConfig, { logFormat: "Text", logGroup: "/cwlogs-export/scheduled/nightly" });
+        const config = JSON.parse((fn.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        assert.deepStrictEqual(config, {
+            tableName: "nightly-state-abc",
+            bucket: "archive-bucket", prefix: "exportedlogs", layout: "date", windowMs: 86_400_000, lagMs: 43_200_000,
+            logGroupNames: ["/app/api"], logGroupNamePrefixes: ["/aws/lambda/"],
+        });
+        const schedule = m.named("nightly-schedule").inputs;
+        assert.strictEqual(schedule.scheduleExpression, "rate(1 hour)");
+        assert.deepStrictEqual(schedule.flexibleTimeWindow, { mode: "OFF" });
+        assert.strictEqual((schedule.target as { arn: string }).arn, `arn:aws:mock:us-east-1:${A}:aws:lambda/function:Function/nightly-function`);
+        assert.strictEqual(m.named("nightly-logs").inputs.retentionInDays, 30);
+        assert.deepStrictEqual(m.named("nightly-state").inputs.hashKey, "pk");
+        assert.strictEqual(JSON.parse(m.named("nightly-scheduler-role").inputs.assumeRolePolicy as string).Statement[0].Principal.Service, "scheduler.amazonaws.com");
+        assert.match(await valueOf(c.roleArn), /nightly-role/);
+    });
+
+    it("its role may export the selected groups (names and prefixes) and use its table, and nothing else (evaluated)", async () => {
+        const c = new ScheduledExport("sel", {
+            logGroupNames: ["/app/api"], logGroupNamePrefixes: ["/aws/lambda/"], bucketName: "archive-bucket", prefix: "logs",
+        });
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        await m.settled();
+        const tableArn = `arn:aws:dynamodb:us-east-1:${A}:table/sel-state-abc`;
+        const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
+            decide({ principal: ROLE, action, resource, resourceAccount: A, identityPolicies: [policy], context });
+        // Seed 003's five caller actions.
+        assert.strictEqual(await ask("logs:CreateExportTask", group("/app/api")), "Allowed");
+        assert.strictEqual(await ask("logs:CreateExportTask", group("/aws/lambda/created-next-year")), "Allowed", "prefix covers later groups");
+        assert.strictEqual(await ask("logs:DescribeLogStreams", group("/aws/lambda/x")), "Allowed");
+        assert.strictEqual(await ask("logs:CreateExportTask", group("/app/api-other")), "ImplicitlyDenied");
+        assert.strictEqual(await ask("logs:CreateExportTask", group("/secrets/db")), "ImplicitlyDenied");
+        assert.strictEqual(await ask("logs:DescribeLogStreams", group("/secrets/db")), "ImplicitlyDenied");
+        for (const action of ["logs:DescribeExportTasks", "logs:CancelExportTask", "logs:DescribeLogGroups"]) {
+            assert.strictEqual(await ask(action, "*"), "Allowed", action);
+        }
+        assert.strictEqual(await ask("s3:PutObject", "arn:aws:s3:::archive-bucket/logs/app/api/2026/01/01/t/s/000000.gz",
+            { "s3:x-amz-acl": "bucket-owner-full-control" }), "Allowed");
+        assert.strictEqual(await ask("s3:PutObject", "arn:aws:s3:::archive-bucket/elsewhere/x"), "ImplicitlyDenied");
+        for (const action of ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:GetItem"]) {
+            assert.strictEqual(await ask(action, tableArn), "Allowed", action);
+        }
+        assert.strictEqual(await ask("dynamodb:PutItem", `arn:aws:dynamodb:us-east-1:${A}:table/other`), "ImplicitlyDenied");
+        assert.strictEqual(await ask("logs:PutLogEvents", `${group("/cwlogs-export/scheduled/sel")}:log-stream:2026/01/01/x`), "Allowed", "its own logs");
+        assert.strictEqual(await ask("logs:PutLogEvents", `${group("/app/api")}:log-stream:x`), "ImplicitlyDenied");
+        assert.strictEqual(await ask("logs:ListTagsForResource", group("/app/api")), "ImplicitlyDenied", "no tag, no tag reads");
+    });
+
+    it("selected by tag only: seed 003's unscoped caller statement plus ListTagsForResource", async () => {
+        const c = new ScheduledExport("tagged", { tag: { key: "ExportToS3", value: "true" }, bucketName: "archive-bucket" });
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        assert.deepStrictEqual(policy.Statement[0], {
+            Sid: "CloudWatchLogsExportTasks", Effect: "Allow",
+            Action: ["logs:CreateExportTask", "logs:CancelExportTask", "logs:DescribeExportTasks", "logs:DescribeLogStreams", "logs:DescribeLogGroups"],
+            Resource: "*",
+        });
+        assert.strictEqual(await decide({ principal: ROLE, action: "logs:ListTagsForResource", resource: group("/any"), resourceAccount: A, identityPolicies: [policy] }), "Allowed");
+    });
+
+    it("passes the window, lag, start, layout and schedule through, and an explicit provider reaches every child", async () => {
+        const provider = new aws.Provider("acct-b", { region: "eu-west-1" });
+        new ScheduledExport("custom", {
+            logGroupNamePrefixes: ["/app/"], bucketName: "b-bucket", windowHours: 6, lagHours: 0, start: "2026-01-01", layout: "hive",
+            scheduleExpression: "cron(15 * * * ? *)", timeoutSeconds: 300, logRetentionInDays: 7,
+        }, { provider });
+        await m.settled();
+        const config = JSON.parse((m.named("custom-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        assert.strictEqual(config.windowMs, 6 * 3_600_000);
+        assert.strictEqual(config.lagMs, 0);
+        assert.strictEqual(config.start, Date.UTC(2026, 0, 1));
+        assert.strictEqual(config.layout, "hive");
+        assert.strictEqual(m.named("custom-schedule").inputs.scheduleExpression, "cron(15 * * * ? *)");
+        assert.strictEqual(m.named("custom-function").inputs.timeout, 300);
+        assert.strictEqual(m.named("custom-logs").inputs.retentionInDays, 7);
+        const children = m.resources.filter(r => r.custom && r.name.startsWith("custom-"));
+        assert.strictEqual(children.length, 8);
+        for (const r of children) {
+            assert.match(r.provider, /pulumi:providers:aws::acct-b::/, r.name);
+        }
+    });
+
+    it("retains the state table and the function's log group on destroy unless deleteStateOnDestroy", async () => {
+        const retained = async (name: string, args: Partial<ScheduledExportArgs>): Promise<Record<string, boolean | undefined>> => {
+            const seen: Record<string, boolean | undefined> = {};
+            // Children inherit the component's transformations, which see each child's options.
+            new ScheduledExport(name, { logGroupNames: ["/app/api"], bucketName: "archive-bucket", ...args }, {
+                transformations: [t => { seen[t.name] = t.opts.retainOnDelete; return undefined; }],
+            });
+            await m.settled();
+            return seen;
+        };
+        const kept = await retained("keep", {});
+        assert.strictEqual(kept["keep-state"], true);
+        assert.strictEqual(kept["keep-logs"], true);
+        assert.notStrictEqual(kept["keep-function"], true);
+        const dropped = await retained("drop", { deleteStateOnDestroy: true });
+        assert.strictEqual(dropped["drop-state"], false);
+        assert.strictEqual(dropped["drop-logs"], false);
+    });
+
+    const bad: [string, Partial<ScheduledExportArgs>, string][] = [
+        ["an empty selection", { logGroupNames: [], logGroupNamePrefixes: [] },
+            '[logGroupNames] nothing is selected: give [logGroupNames], [logGroupNamePrefixes] or [tag] (e.g. { key: "ExportToS3", value: "true" }).'],
+        ["a window that does not divide a day", { windowHours: 5 },
+            "[windowHours] 5 does not divide a day: use 1, 2, 3, 4, 6, 8, 12 or 24 hours, or whole days (48, 72, ...), so windows stay aligned to UTC midnight."],
+        ["a window of 36 hours", { windowHours: 36 },
+            "[windowHours] 36 does not divide a day: use 1, 2, 3, 4, 6, 8, 12 or 24 hours, or whole days (48, 72, ...), so windows stay aligned to UTC midnight."],
+        ["a negative lag", { lagHours: -1 },
+            "[lagHours] -1: the lag cannot be negative. Use 0 to 168 hours; 12 covers the up to 12 hours CloudWatch Logs takes to make data exportable."],
+        ["a lag over 7 days", { lagHours: 169 },
+            "[lagHours] 169: the lag is at most 7 days. Use 0 to 168 hours; 12 covers the up to 12 hours CloudWatch Logs takes to make data exportable."],
+        ["an invalid schedule expression", { scheduleExpression: "every hour" },
+            '[scheduleExpression] "every hour" is not a recurring EventBridge Scheduler expression: use "rate(1 hour)" or a six-field "cron(0 * * * ? *)".'],
+        ["a five-field cron", { scheduleExpression: "cron(0 * * * ?)" },
+            '[scheduleExpression] "cron(0 * * * ?)" is not a recurring EventBridge Scheduler expression: use "rate(1 hour)" or a six-field "cron(0 * * * ? *)".'],
+        ["a prefix with a leading slash (as ExportBucket)", { prefix: "/logs" },
+            '[prefix] "/logs" starts with "/": S3 keys have no leading slash, so write "logs".'],
+        ["a prefix with an empty segment", { prefix: "a//b" },
+            '[prefix] "a//b" contains "//", which makes an empty path segment: write "a/b".'],
+        ["a wildcard prefix", { prefix: "logs/*" },
+            '[prefix] "logs/*" contains a control character, "*" or "?": these would act as wildcards or break the policy\'s resource ARN.'],
+        ["a start in the future", { start: "2999-01-01" },
+            '[start] "2999-01-01" is in the future: give a past date to backfill from, or leave [start] out to begin with the current window.'],
+        ["a start that is not a date", { start: "yesterday" },
+            '[start] "yesterday" is not a date: write an ISO 8601 date such as "2026-01-01".'],
+        ["a bad log group name", { logGroupNames: ["bad name"] },
+            '[logGroupNames] "bad name" is not a CloudWatch Logs log group name: use 1 to 512 characters from a-z, A-Z, 0-9, "_", "-", "/", "." and "#".'],
+        ["a bucket name that is not one", { bucketName: "Archive_Bucket" },
+            '[bucketName] "Archive_Bucket" is not a valid S3 bucket name: use only lowercase letters, digits, dots (.) and hyphens (-).'],
+        ["a timeout over Lambda's limit", { timeoutSeconds: 901 },
+            "[timeoutSeconds] 901 is out of range: use 60 to 900 seconds (Lambda's maximum)."],
+    ];
+    for (const [what, args, message] of bad) {
+        it(`refuses ${what} before creating anything`, async () => {
+            assert.throws(() => new ScheduledExport("bad", { logGroupNames: ["/app/api"], bucketName: "archive-bucket", ...args }),
+                (e: Error) => e.message === message);
+            await m.settled();
+            assert.deepStrictEqual(m.resources.filter(r => r.custom).map(r => r.name), []);
+        });
+    }
+});
+
+describe("examples/scheduled-export (mocks)", () => {
+    let m: InstalledMocks;
+    let program: Record<string, import("@pulumi/pulumi").Output<unknown>>;
+
+    before(async () => {
+        m = installMocks({ accountId: A, region: "us-east-1" });
+        program = require("../../examples/scheduled-export/index") as typeof program;
+        await valueOf(program.roleArn);
+        await m.settled();
+    });
+
+    it("feeds the ExportBucket's name, prefix and key into a ScheduledExport whose role may write there", async () => {
+        assert.strictEqual(m.named("daily").type, "cwlogs:export:ScheduledExport");
+        const bucket = await valueOf(program.bucketName) as string;
+        const config = JSON.parse((m.named("daily-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        assert.strictEqual(config.bucket, bucket);
+        assert.strictEqual(config.prefix, "scheduled");
+        assert.deepStrictEqual(config.logGroupNamePrefixes, ["/app/"]);
+        const policy = JSON.parse(m.named("daily-policy").inputs.policy as string) as PolicyDocument;
+        assert.ok(policy.Statement.some(s => s.Sid === "ExportDestinationKmsKey"), "the bucket's SSE-KMS key");
+        assert.strictEqual(await decide({
+            principal: ROLE, action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/scheduled/app/web/2026/11/01/t/s/000000.gz`, resourceAccount: A,
+            identityPolicies: [policy], context: { "s3:x-amz-acl": "bucket-owner-full-control" },
+        }), "Allowed");
+    });
+});
