@@ -4,6 +4,7 @@
  * preflight checks. Credentials come from the environment, or from STS AssumeRole of `roleArn`;
  * they live only in memory for the duration of one provider call.
  */
+import { awsTo } from "./engine/decisions";
 import { ExportApi, ExportStatus, ExportTaskInfo } from "./engine/types";
 
 /** Where and as whom to call AWS. */
@@ -33,6 +34,29 @@ export interface ClientBase {
     profile?: string;
 }
 
+/** Network failures: the request never got an answer from AWS. */
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|socket hang up/;
+
+/**
+ * An error of `call` that says what to check, for failures that are not AWS's answer: no
+ * credentials, or no connection (during an outage Node says only `connect ECONNREFUSED host:port`).
+ * Other errors are returned unchanged.
+ */
+export function explainCallError(e: unknown, call: string, endpoint?: string): Error {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const text = `${err.name} ${err.message} ${String((err as { code?: unknown }).code ?? "")}`;
+    if (err.name === "CredentialsProviderError" || /Could not load credentials/i.test(err.message)) {
+        return new Error(`${call}: no AWS credentials found (${err.message}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE ` +
+            "for the program (or pass [roleArn] / --role-arn to assume a role with them).");
+    }
+    if (UNREACHABLE.test(text)) {
+        const target = endpoint ?? process.env.AWS_ENDPOINT_URL;
+        return new Error(`${call}: cannot reach AWS${target === undefined ? "" : ` at ${target}`} (${err.message}): check the endpoint ` +
+            "(AWS_ENDPOINT_URL or --endpoint-url, when set), [region] and the network, then the credentials (AWS_PROFILE, [roleArn]).");
+    }
+    return err;
+}
+
 /** Resolves credentials (assuming `roleArn` when given) and the region for one provider call. */
 export async function clientBase(target: AwsTarget): Promise<ClientBase & { account?: string }> {
     const base: ClientBase & { account?: string } = target.region === undefined ? {} : { region: target.region };
@@ -47,7 +71,7 @@ export async function clientBase(target: AwsTarget): Promise<ClientBase & { acco
             } catch (e) {
                 // A role created in the same update can be refused for a few seconds (IAM is eventually consistent).
                 if (attempt >= 7 || (e as Error).name !== "AccessDenied") {
-                    throw e;
+                    throw explainCallError(e, `STS AssumeRole of [roleArn] ${target.roleArn}`);
                 }
                 await new Promise(r => setTimeout(r, 1000 * attempt));
             }
@@ -70,7 +94,7 @@ export async function logsExportApi(base: ClientBase): Promise<ExportApi & { reg
         region: () => client.config.region(),
         async createExportTask(r) {
             const out = await client.send(new logs.CreateExportTaskCommand({
-                taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: r.to,
+                taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: awsTo(r.to),
                 destination: r.destination, destinationPrefix: r.destinationPrefix, logStreamNamePrefix: r.logStreamNamePrefix,
             }));
             if (out.taskId === undefined) {
@@ -130,8 +154,14 @@ function s3PathStyle(): boolean {
 export async function preflight(base: ClientBase, region: string, logGroupName: string, bucket: string): Promise<void> {
     const cfg = { region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile };
     const logs = await import("@aws-sdk/client-cloudwatch-logs");
-    const groups = await new logs.CloudWatchLogsClient(cfg)
-        .send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, limit: 50 }));
+    let groups;
+    try {
+        groups = await new logs.CloudWatchLogsClient(cfg)
+            .send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, limit: 50 }));
+    } catch (e) {
+        throw explainCallError(e, `CloudWatch Logs DescribeLogGroups (checking [logGroupName] "${logGroupName}" before the export)`,
+            base.endpoint ?? process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? process.env.AWS_ENDPOINT_URL);
+    }
     if (!(groups.logGroups ?? []).some(g => g.logGroupName === logGroupName)) {
         throw new Error(`[logGroupName] log group "${logGroupName}" does not exist in ${region} for this caller: check the name, [region] and [roleArn].`);
     }

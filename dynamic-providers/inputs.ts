@@ -74,7 +74,59 @@ function messageOf(e: unknown, property: string, value: unknown): string {
         : `[${property}] ${JSON.stringify(value)} is not valid: see the ${property} rules in the README.`;
 }
 
-/** Milliseconds from a number (ms) or an ISO-8601 string; throws a ValidationError naming `argument`. */
+/** The latest time a JavaScript Date (and so an ISO-8601 string) can hold: 9999-12-31T23:59:59.999Z. */
+export const MAX_MS = 253_402_300_799_999;
+
+/** What {@link parseIsoTime} makes of a string. */
+export type IsoParse =
+    | { readonly ms: number }
+    /** A date and time without `Z` or an offset: which zone is meant cannot be known. */
+    | { readonly error: "no-zone" }
+    /** The shape of ISO-8601, but no such calendar date or time (`2024-02-30`, `2024-13-01`, `T25:00`). */
+    | { readonly error: "impossible" }
+    | { readonly error: "format" };
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Strict ISO-8601: `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDThh:mm[:ss[.sss]]` with `Z` or an
+ * offset. Unlike `Date.parse`, it never rolls an impossible date over into the next month and never
+ * reads a zone-less time in the host's zone, so the same text is the same instant everywhere.
+ */
+export function parseIsoTime(text: string): IsoParse {
+    const m = ISO.exec(text.trim());
+    if (m === null) {
+        return { error: "format" };
+    }
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    const milli = Number((m[7] ?? "0").padEnd(3, "0"));
+    const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
+    if (day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
+        return { error: "impossible" };
+    }
+    if (m[4] !== undefined && m[8] === undefined) {
+        return { error: "no-zone" };
+    }
+    let offsetMin = 0;
+    if (m[8] !== undefined && m[8] !== "Z") {
+        const o = /^([+-])(\d{2}):?(\d{2})$/.exec(m[8]) as RegExpExecArray;
+        if (Number(o[2]) > 23 || Number(o[3]) > 59) {
+            return { error: "impossible" };
+        }
+        offsetMin = (o[1] === "-" ? -1 : 1) * (Number(o[2]) * 60 + Number(o[3]));
+    }
+    const utc = new Date(0);
+    utc.setUTCFullYear(year, month - 1, day);
+    utc.setUTCHours(hour, minute, second, milli);
+    return { ms: utc.getTime() - offsetMin * 60_000 };
+}
+
+/**
+ * Milliseconds from a number (ms) or a strict ISO-8601 string ({@link parseIsoTime}); throws a
+ * ValidationError naming `argument`. A date and time without a zone is refused rather than read in
+ * the host's zone (a laptop and CI would export different ranges).
+ */
 export function toEpochMs(value: unknown, argument: string): number {
     let ms: number;
     if (typeof value === "number") {
@@ -82,10 +134,15 @@ export function toEpochMs(value: unknown, argument: string): number {
     } else if (typeof value === "string" && /^\d+$/.test(value.trim())) {
         ms = Number(value.trim());
     } else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
-        ms = Date.parse(value.trim());
-        if (Number.isNaN(ms)) {
-            throw invalid(argument, `${JSON.stringify(value)} is not a valid ISO-8601 date: write e.g. "2024-05-01T00:00:00Z".`);
+        const p = parseIsoTime(value);
+        if ("error" in p) {
+            throw invalid(argument, p.error === "no-zone"
+                ? `${JSON.stringify(value)} has no time zone, and the host's zone would differ between machines: add one, e.g. "${value.trim()}Z" (UTC) or "${value.trim()}+02:00".`
+                : p.error === "impossible"
+                    ? `${JSON.stringify(value)} is not a calendar date and time (check the month, the day and the hour): write e.g. "2024-05-01T00:00:00Z".`
+                    : `${JSON.stringify(value)} is not a valid ISO-8601 date: write e.g. "2024-05-01T00:00:00Z" or "2024-05-01" (midnight UTC).`);
         }
+        ms = p.ms;
     } else {
         throw invalid(argument,
             `${JSON.stringify(value)} is neither milliseconds since the epoch nor an ISO-8601 string: write e.g. 1714521600000 or "2024-05-01T00:00:00Z".`);
@@ -96,6 +153,9 @@ export function toEpochMs(value: unknown, argument: string): number {
     if (ms < MIN_MS) {
         throw invalid(argument,
             `${ms} looks like seconds, not milliseconds since the epoch (CreateExportTask takes ms): write ${ms * 1000}.`);
+    }
+    if (ms > MAX_MS) {
+        throw invalid(argument, `${JSON.stringify(value)} is after the year 9999: give milliseconds since the epoch (13 digits today) or an ISO-8601 time.`);
     }
     return ms;
 }

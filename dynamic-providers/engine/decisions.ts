@@ -13,6 +13,11 @@ export type ErrorKind =
     /** CancelExportTask on a task that has just finished: not an error. */
     | "already-finished"
     | "not-found"
+    /**
+     * ResourceAlreadyExistsException on CreateExportTask: a task of that name exists. Look it up and
+     * adopt it when it is the same export (see {@link decideOnExisting}).
+     */
+    | "exists"
     /** Anything else (bad parameters, access denied): fail now with AWS's message. */
     | "fatal";
 
@@ -21,6 +26,9 @@ const THROTTLING: readonly string[] = [
     "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
     "ProvisionedThroughputExceededException", "RequestThrottled", "SlowDown", "ServiceUnavailableException",
     "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout", "RequestTimeoutException",
+    // CreateExportTask's "Multiple concurrent requests to update the same resource were in conflict"
+    // (API reference, Errors): nothing was created, so the same request is retried.
+    "OperationAbortedException",
 ];
 const NETWORK: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"];
 
@@ -44,6 +52,9 @@ export function classifyError(error: ErrorLike): ErrorKind {
     }
     if (name === "ResourceNotFoundException") {
         return "not-found";
+    }
+    if (name === "ResourceAlreadyExistsException") {
+        return "exists";
     }
     const status = error.$metadata?.httpStatusCode;
     if (THROTTLING.includes(name) || (status !== undefined && (status >= 500 || status === 429))) {
@@ -91,12 +102,24 @@ export function isTerminal(statusCode: string | undefined): boolean {
     return statusCode === "COMPLETED" || statusCode === "FAILED" || statusCode === "CANCELLED";
 }
 
-/** True when `task` is the export `request` describes (same name, log group, range and destination). */
+/**
+ * CreateExportTask's `to` for an exclusive range end. The API reference says of `to`: "Events with a
+ * timestamp later than this time are not exported", so an event at exactly `to` IS exported; of
+ * `from`: "Events with a timestamp earlier than this time are not exported"
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateExportTask.html).
+ * Timestamps are whole milliseconds, so `[from, end)` is `[from, end - 1]` on the wire: two adjacent
+ * ranges `[a, b)` and `[b, c)` export an event at `b` once. The one place the engine converts.
+ */
+export function awsTo(exclusiveEnd: number): number {
+    return exclusiveEnd - 1;
+}
+
+/** True when `task` (as AWS lists it) is the export `request` describes (same name, log group, range and destination). */
 export function matchesRequest(task: ExportTaskInfo, request: ExportRequest): boolean {
     return task.taskName === request.taskName
         && task.logGroupName === request.logGroupName
         && task.from === request.from
-        && task.to === request.to
+        && task.to === awsTo(request.to)
         && task.destination === request.destination
         && (task.destinationPrefix ?? "exportedlogs") === request.destinationPrefix;
 }
@@ -110,6 +133,46 @@ export function pickAdoptable(tasks: readonly ExportTaskInfo[], request: ExportR
     const mine = tasks.filter(t => matchesRequest(t, request));
     return mine.find(t => isActive(t.statusCode)) ?? mine.find(t => t.statusCode === "COMPLETED");
 }
+
+/** What to do after CreateExportTask answered ResourceAlreadyExistsException, given the listed tasks. */
+export type ExistingDecision =
+    | { readonly kind: "adopt"; readonly task: ExportTaskInfo }
+    | { readonly kind: "refuse"; readonly message: string };
+
+/**
+ * The CreateExportTask API reference lists ResourceAlreadyExistsException without saying when AWS
+ * refuses a name, so the engine never guesses: a task of the same name and the same export that is
+ * PENDING, RUNNING or COMPLETED is adopted (another run created it: exporting again would
+ * duplicate); anything else (a FAILED or CANCELLED one, one for another range or bucket, none
+ * listed) is refused with the task named, and no task is created under another name.
+ */
+export function decideOnExisting(tasks: readonly ExportTaskInfo[], request: ExportRequest): ExistingDecision {
+    const mine = pickAdoptable(tasks, request);
+    if (mine !== undefined) {
+        return { kind: "adopt", task: mine };
+    }
+    const named = tasks.filter(t => t.taskName === request.taskName);
+    const fix = "give this export another task name, or cancel/remove the other task.";
+    if (named.length === 0) {
+        return {
+            kind: "refuse",
+            message: `AWS says a task named "${request.taskName}" already exists, but DescribeExportTasks does not list it in this account and region: ${fix}`,
+        };
+    }
+    const t = named[0];
+    const same = matchesRequest(t, request);
+    return {
+        kind: "refuse",
+        message: `a task named "${request.taskName}" already exists (task ${t.taskId}, ${t.statusCode ?? "status unknown"}` +
+            `${same ? "" : `, for ${t.logGroupName ?? "?"} ${t.from ?? "?"}..${t.to ?? "?"} into ${t.destination ?? "?"}/${t.destinationPrefix ?? ""}, another export`}): ${fix}`,
+    };
+}
+
+/**
+ * Consecutive status polls without the task in DescribeExportTasks after which the engine stops
+ * waiting: a task id from another account or region, or a task AWS no longer keeps.
+ */
+export const VANISHED_POLLS = 5;
 
 /** What to do after CreateExportTask answered LimitExceededException, given the active tasks. */
 export type SlotDecision =

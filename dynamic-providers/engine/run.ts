@@ -4,7 +4,8 @@
  * The decisions are in ./decisions; this module only sequences calls, sleeps and reports progress.
  */
 import {
-    backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay, shouldCancel,
+    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnExisting, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay,
+    shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
 import { acquireSlot } from "./queue";
@@ -33,7 +34,10 @@ export interface EngineOptions {
     readonly explain?: ExplainContext;
     /** Expected run time of the task (e.g. learned from earlier chunks): the first status poll comes then. */
     readonly expectedDurationMs?: number;
-    /** List COMPLETED tasks before creating, to adopt a crashed run's finished export. Defaults to `true`. */
+    /**
+     * List PENDING, RUNNING and COMPLETED tasks before creating, to adopt the same export started by
+     * a crashed or concurrent run. Defaults to `true`.
+     */
     readonly lookupCompleted?: boolean;
     /** Test hooks. */
     readonly sleep?: (ms: number) => Promise<void>;
@@ -42,7 +46,7 @@ export interface EngineOptions {
 }
 
 /** Why the engine gave up. */
-export type ExportErrorReason = "failed" | "cancelled" | "timeout" | "rejected";
+export type ExportErrorReason = "failed" | "cancelled" | "timeout" | "rejected" | "vanished";
 
 /** An export that did not complete; `task` is set when a task exists (it must stay in state). */
 export interface ExportError extends Error {
@@ -147,7 +151,7 @@ function timeout(what: string, task?: ExportTaskInfo): ExportError {
 
 function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
     return {
-        taskId: id, taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: r.to,
+        taskId: id, taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: awsTo(r.to),
         destination: r.destination, destinationPrefix: r.destinationPrefix, statusCode: "PENDING",
     };
 }
@@ -176,8 +180,9 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
 
 /** CreateExportTask, or adoption of the same export a crashed run started; never a duplicate. */
 async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
-    // Active tasks of ours surface as LimitExceededException below; a finished one only in this list.
-    const done = c.o.lookupCompleted === false ? undefined : pickAdoptable(await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES), request);
+    // The same export started by a crashed or concurrent run (same name, range and destination).
+    const done = c.o.lookupCompleted === false ? undefined
+        : pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
     if (done !== undefined) {
         return adopt(c, done);
     }
@@ -195,6 +200,15 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
                     return adopt(c, mine);
                 }
                 continue;
+            }
+            if (kind === "exists") {
+                const listed = [...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES),
+                    ...await listByStatus(c, api, "FAILED", COMPLETED_PAGES), ...await listByStatus(c, api, "CANCELLED", COMPLETED_PAGES)];
+                const decision = decideOnExisting(listed, request);
+                if (decision.kind === "adopt") {
+                    return adopt(c, decision.task);
+                }
+                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}: ${decision.message}`);
             }
             if (kind !== "transient") {
                 const message = (e as ErrorLike).message ?? String(e);
@@ -241,6 +255,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
     const start = c.now();
     let current = task;
     let polls = 0;
+    let unseen = 0;
     while (!isTerminal(current.statusCode)) {
         const expected = polls++ === 0 ? c.o.expectedDurationMs : undefined;
         const delay = clampToDeadline(expected !== undefined ? expected + 10 : pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
@@ -249,6 +264,13 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const seen = await describeTask(api, task.taskId, options);
+        unseen = seen === undefined ? unseen + 1 : 0;
+        if (unseen >= VANISHED_POLLS) {
+            throw exportError("vanished", `export task ${task.taskId}${task.taskName === undefined ? "" : ` (${task.taskName})`} is not listed by ` +
+                `DescribeExportTasks any more (${unseen} polls in a row, last status ${current.statusCode ?? "unknown"}): check that the ` +
+                "account and region are the ones it was created in, and its status in the CloudWatch Logs console; " +
+                "its objects, if any, are under its task id in the bucket.", current);
+        }
         current = seen === undefined ? current : { ...current, ...seen };
         c.emit({ kind: "status", taskId: task.taskId, statusCode: current.statusCode });
     }

@@ -1,8 +1,7 @@
 /**
  * `cwlogs-export export`'s plan: times as typed, chunk sizes, chunk boundaries and the checkpoint's
- * identity. Boundaries follow the CreateExportTask API reference, where both ends are inclusive
- * ("Events with a timestamp earlier than this time are not exported" for `from`, "later than this
- * time" for `to`): consecutive chunks are `[a, b - 1]`, `[b, c - 1]`.
+ * identity. Chunk ends are exclusive (`[a, b)`, `[b, c)`), the contract of ExportRequest.to; the
+ * engine's awsTo turns them into CreateExportTask's inclusive `to` (tests/unit/engineDecisions).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -60,15 +59,15 @@ describe("export plan: chunks", () => {
         }
     });
 
-    it("splits a range into UTC-aligned chunks, partial at the ends, inclusive ends one ms apart", () => {
+    it("splits a range into UTC-aligned chunks, partial at the ends, each ending where the next starts", () => {
         const from = Date.parse("2026-11-01T06:00:00Z");
         const to = Date.parse("2026-11-04T12:00:00Z");
         const chunks = planChunks(["/a"], from, to, D);
         assert.deepStrictEqual(chunks.map(c => [isoTime(c.from), isoTime(c.to)]), [
-            ["2026-11-01T06:00:00Z", "2026-11-01T23:59:59.999Z"],
-            ["2026-11-02T00:00:00Z", "2026-11-02T23:59:59.999Z"],
-            ["2026-11-03T00:00:00Z", "2026-11-03T23:59:59.999Z"],
-            ["2026-11-04T00:00:00Z", "2026-11-04T11:59:59.999Z"],
+            ["2026-11-01T06:00:00Z", "2026-11-02T00:00:00Z"],
+            ["2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"],
+            ["2026-11-03T00:00:00Z", "2026-11-04T00:00:00Z"],
+            ["2026-11-04T00:00:00Z", "2026-11-04T12:00:00Z"],
         ]);
     });
 
@@ -94,12 +93,12 @@ describe("export plan: chunks", () => {
                 const mine = chunks.filter(c => c.logGroupName === g);
                 assert.strictEqual(mine.length, chunkCount(from, to, chunkMs));
                 assert.strictEqual(mine[0].from, from);
-                assert.strictEqual(mine[mine.length - 1].to, to - 1, "the last chunk ends 1 ms before --to");
+                assert.strictEqual(mine[mine.length - 1].to, to, "the last chunk ends at --to (exclusive)");
                 for (let k = 0; k < mine.length; k++) {
-                    assert.ok(mine[k].to >= mine[k].from, "no empty chunk");
-                    assert.ok(mine[k].to - mine[k].from < chunkMs, "no chunk longer than --chunk");
+                    assert.ok(mine[k].to > mine[k].from, "no empty chunk");
+                    assert.ok(mine[k].to - mine[k].from <= chunkMs, "no chunk longer than --chunk");
                     if (k > 0) {
-                        assert.strictEqual(mine[k].from, mine[k - 1].to + 1, "no gap, no overlap");
+                        assert.strictEqual(mine[k].from, mine[k - 1].to, "no gap, no overlap");
                         const offset = chunkMs % (7 * D) === 0 ? 4 * D : 0;
                         assert.strictEqual((mine[k].from - offset) % chunkMs, 0, "aligned to the chunk size");
                     }
