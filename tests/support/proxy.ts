@@ -10,7 +10,11 @@ import * as net from "net";
 /** A fault injected into the next CloudWatch Logs request of a given operation. */
 export type Fault = "throttle" | "500" | "drop" | "drop-after-forward" | "already-finished" | "bucket-acl-denied"
     /** STS AssumeRole only: AccessDenied, as IAM answers for a role created seconds ago. */
-    | "access-denied";
+    | "access-denied"
+    /** CreateExportTask's OperationAbortedException (a conflicting concurrent request; nothing created). */
+    | "operation-aborted"
+    /** CreateExportTask's ResourceAlreadyExistsException, after forwarding the create (a concurrent run's task of that name). */
+    | "already-exists-after-forward";
 
 /** What AWS answers CreateExportTask when the bucket policy lacks the GetBucketAcl grant. */
 export const GET_BUCKET_ACL_FAILED =
@@ -21,6 +25,8 @@ export interface ProxyOptions {
     holdMs?: number;
     /** Answer LimitExceededException while a task is active. Defaults to `true`. */
     enforceLimit?: boolean;
+    /** Added to the `Date` header of every answer (AWS's clock seen from a host whose clock is off). Defaults to 0. */
+    dateOffsetMs?: number;
 }
 
 interface Tracked {
@@ -112,6 +118,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const send = (res: http.ServerResponse, status: number, headers: http.IncomingHttpHeaders, body: Buffer): void => {
         const h: http.OutgoingHttpHeaders = { ...headers, "content-length": body.length };
         delete h["transfer-encoding"];
+        if (proxy.options.dateOffsetMs !== 0) {
+            h.date = new Date(Date.now() + proxy.options.dateOffsetMs).toUTCString();
+        }
         res.writeHead(status, h);
         res.end(body);
     };
@@ -156,6 +165,10 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             entry.status = 400;
             return jsonError(res, 400, "InvalidParameterException", GET_BUCKET_ACL_FAILED);
         }
+        if (fault === "operation-aborted") {
+            entry.status = 400;
+            return jsonError(res, 400, "OperationAbortedException", "Multiple concurrent requests to update the same resource were in conflict.");
+        }
         if (fault === "already-finished") {
             entry.status = 400;
             return jsonError(res, 400, "InvalidOperationException", "The specified export task has already finished");
@@ -186,6 +199,10 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             if (fault === "drop-after-forward") {
                 req.socket.destroy();
                 return;
+            }
+            if (fault === "already-exists-after-forward") {
+                entry.status = 400;
+                return jsonError(res, 400, "ResourceAlreadyExistsException", "The specified resource already exists.");
             }
             return send(res, r.status, r.headers, r.body);
         }
@@ -251,7 +268,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         created: [],
         limitRejections: 0,
         maxActive: 0,
-        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true },
+        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0 },
         inject(operation, ...f) {
             faults.set(operation, [...(faults.get(operation) ?? []), ...f]);
         },
