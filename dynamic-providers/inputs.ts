@@ -74,88 +74,55 @@ function messageOf(e: unknown, property: string, value: unknown): string {
         : `[${property}] ${JSON.stringify(value)} is not valid: see the ${property} rules in the README.`;
 }
 
-/** The latest time a JavaScript Date (and so an ISO-8601 string) can hold: 9999-12-31T23:59:59.999Z. */
-export const MAX_MS = 253_402_300_799_999;
-
-/** What {@link parseIsoTime} makes of a string. */
-export type IsoParse =
-    | { readonly ms: number }
-    /** A date and time without `Z` or an offset: which zone is meant cannot be known. */
-    | { readonly error: "no-zone" }
-    /** The shape of ISO-8601, but no such calendar date or time (`2024-02-30`, `2024-13-01`, `T25:00`). */
-    | { readonly error: "impossible" }
-    | { readonly error: "format" };
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** 9999-12-31T23:59:59.999Z: later times are typos. */
+const MAX_MS = 253_402_300_799_999;
+/** {@link MAX_MS}, for the command line. */
+export const MAX_EPOCH_MS = MAX_MS;
 
 /**
  * Strict ISO-8601: `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDThh:mm[:ss[.sss]]` with `Z` or an
- * offset. Unlike `Date.parse`, it never rolls an impossible date over into the next month and never
- * reads a zone-less time in the host's zone, so the same text is the same instant everywhere.
+ * offset. Returns ms, `"no-zone"` for a date and time without a zone (which zone is meant cannot be
+ * known; `Date.parse` would take the host's), `"impossible"` for no such date or time (`2024-02-30`,
+ * `2024-13-01`, `T25:00`, which `Date.parse` rolls over or refuses), `undefined` for another shape.
  */
-export function parseIsoTime(text: string): IsoParse {
-    const m = ISO.exec(text.trim());
+export function parseIsoTime(text: string): number | "no-zone" | "impossible" | undefined {
+    const m = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(\.\d{1,3})?)?(Z|([+-])(\d\d):?(\d\d))?)?$/.exec(text.trim());
     if (m === null) {
-        return { error: "format" };
+        return undefined;
     }
-    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    const milli = Number((m[7] ?? "0").padEnd(3, "0"));
-    const daysInMonth = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
-    if (day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
-        return { error: "impossible" };
-    }
-    if (m[4] !== undefined && m[8] === undefined) {
-        return { error: "no-zone" };
-    }
-    let offsetMin = 0;
-    if (m[8] !== undefined && m[8] !== "Z") {
-        const o = /^([+-])(\d{2}):?(\d{2})$/.exec(m[8]) as RegExpExecArray;
-        if (Number(o[2]) > 23 || Number(o[3]) > 59) {
-            return { error: "impossible" };
-        }
-        offsetMin = (o[1] === "-" ? -1 : 1) * (Number(o[2]) * 60 + Number(o[3]));
-    }
-    const utc = new Date(0);
-    utc.setUTCFullYear(year, month - 1, day);
-    utc.setUTCHours(hour, minute, second, milli);
-    return { ms: utc.getTime() - offsetMin * 60_000 };
+    const n = m.map(x => Number(x ?? 0));
+    const ms = Date.UTC(n[1], n[2] - 1, n[3], n[4], n[5], n[6], Math.round(n[7] * 1000));
+    const d = new Date(ms);
+    return d.getUTCMonth() !== n[2] - 1 || d.getUTCDate() !== n[3] || n[4] > 23 || n[5] > 59 || n[6] > 59 || n[10] > 23 || n[11] > 59
+        ? "impossible" : m[4] !== undefined && m[8] === undefined ? "no-zone" : ms - (m[9] === "-" ? -1 : 1) * (n[10] * 60 + n[11]) * 60_000;
 }
 
 /**
  * Milliseconds from a number (ms) or a strict ISO-8601 string ({@link parseIsoTime}); throws a
- * ValidationError naming `argument`. A date and time without a zone is refused rather than read in
- * the host's zone (a laptop and CI would export different ranges).
+ * ValidationError naming `argument`.
  */
 export function toEpochMs(value: unknown, argument: string): number {
-    let ms: number;
-    if (typeof value === "number") {
-        ms = value;
-    } else if (typeof value === "string" && /^\d+$/.test(value.trim())) {
-        ms = Number(value.trim());
-    } else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
-        const p = parseIsoTime(value);
-        if ("error" in p) {
-            throw invalid(argument, p.error === "no-zone"
-                ? `${JSON.stringify(value)} has no time zone, and the host's zone would differ between machines: add one, e.g. "${value.trim()}Z" (UTC) or "${value.trim()}+02:00".`
-                : p.error === "impossible"
-                    ? `${JSON.stringify(value)} is not a calendar date and time (check the month, the day and the hour): write e.g. "2024-05-01T00:00:00Z".`
-                    : `${JSON.stringify(value)} is not a valid ISO-8601 date: write e.g. "2024-05-01T00:00:00Z" or "2024-05-01" (midnight UTC).`);
-        }
-        ms = p.ms;
-    } else {
-        throw invalid(argument,
-            `${JSON.stringify(value)} is neither milliseconds since the epoch nor an ISO-8601 string: write e.g. 1714521600000 or "2024-05-01T00:00:00Z".`);
+    const v = typeof value === "string" ? value.trim() : value;
+    const ms = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : typeof v === "string" ? parseIsoTime(v) : undefined;
+    const text = JSON.stringify(value);
+    if (ms === "no-zone") {
+        throw invalid(argument, `${text} has no time zone, so each host would read it in its own: add one, e.g. "${String(v)}Z".`);
+    }
+    if (ms === "impossible") {
+        throw invalid(argument, `${text} is not a real date and time: check the month, the day and the hour.`);
+    }
+    if (ms === undefined) {
+        throw invalid(argument, `${text} is neither ms since the epoch nor ISO-8601 with a zone: write e.g. 1714521600000 or "2024-05-01T00:00:00Z".`);
     }
     if (!Number.isInteger(ms) || ms < 0) {
-        throw invalid(argument, `${JSON.stringify(value)} must be a whole, non-negative number of milliseconds since the epoch.`);
+        throw invalid(argument, `${text} must be a whole, non-negative number of ms since the epoch.`);
     }
     if (ms < MIN_MS) {
         throw invalid(argument,
             `${ms} looks like seconds, not milliseconds since the epoch (CreateExportTask takes ms): write ${ms * 1000}.`);
     }
     if (ms > MAX_MS) {
-        throw invalid(argument, `${JSON.stringify(value)} is after the year 9999: give milliseconds since the epoch (13 digits today) or an ISO-8601 time.`);
+        throw invalid(argument, `${text} is after the year 9999: write ms since the epoch (13 digits).`);
     }
     return ms;
 }
@@ -227,17 +194,8 @@ export function checkInputs(news: Record<string, unknown>, now: number): { input
     const inputs: ExportTaskInputs = {
         logGroupName, from, to, destination, destinationPrefix, taskName,
         waitForCompletion: news.waitForCompletion === undefined || news.waitForCompletion === null ? true : news.waitForCompletion === true,
-        timeoutMinutes,
+        timeoutMinutes, ...JSON.parse(JSON.stringify({ logStreamNamePrefix, region, roleArn })) as Partial<ExportTaskInputs>,
     };
-    if (logStreamNamePrefix !== undefined) {
-        inputs.logStreamNamePrefix = logStreamNamePrefix;
-    }
-    if (region !== undefined) {
-        inputs.region = region;
-    }
-    if (roleArn !== undefined) {
-        inputs.roleArn = roleArn;
-    }
     return { inputs, failures };
 }
 

@@ -7,7 +7,7 @@
  * into CreateExportTask's inclusive `to` (`awsTo`, citing the API reference), so consecutive chunks,
  * and a chunk next to an ExportTask, neither overlap nor leave a gap.
  */
-import { MAX_MS, parseIsoTime } from "../../dynamic-providers/inputs";
+import { MAX_EPOCH_MS as MAX_MS, parseIsoTime } from "../../dynamic-providers/inputs";
 import { ValidationError } from "../../policies/validate";
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -54,12 +54,12 @@ export function parseTime(text: string, flag: string, now: number): number {
         ms = Number(t);
     } else {
         const p = parseIsoTime(t);
-        if ("error" in p) {
-            const why = p.error === "no-zone" ? ` (add a zone: ${t}Z)` : p.error === "impossible" ? " (no such calendar date or time: check the month, the day and the hour)" : "";
+        if (typeof p !== "number") {
+            const why = p === "no-zone" ? ` (add a zone: ${t}Z)` : p === "impossible" ? " (no such calendar date or time: check the month, the day and the hour)" : "";
             throw new ValidationError(flag, `${JSON.stringify(text)} is not a time${why}: use ISO-8601 with a zone (2026-11-01T00:00:00Z), ` +
                 "a date (2026-11-01, midnight UTC), milliseconds since the epoch, now, or a relative time like -7d.");
         }
-        ms = p.ms;
+        ms = p;
     }
     return inRange(ms, text, flag);
 }

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../../policies/validate";
-import { Chunk, chunkTaskName, isoTime, planChunks } from "./plan";
+import { Chunk, chunkTaskName, isoTime, isRelativeTime, planChunks } from "./plan";
 
 /** What the user asked for; two runs with the same spec are the same backfill. */
 export interface JobSpec {
@@ -147,11 +147,10 @@ export function checkState(state: BackfillState, job: JobSpec): string | undefin
     if (typeof saved.from !== "number" || typeof saved.to !== "number" || typeof saved.chunkMs !== "number" || !Array.isArray(saved.logGroupNames)) {
         return "its job has no resolved range";
     }
-    const relative = /^\s*(now|-.+)\s*$/;
-    if (!relative.test(job.fromArg) && saved.from !== job.from) {
+    if (!isRelativeTime(job.fromArg) && saved.from !== job.from) {
         return `its range starts at ${isoTime(saved.from)}, not at --from ${isoTime(job.from)}`;
     }
-    if (!relative.test(job.toArg) && saved.to !== job.to) {
+    if (!isRelativeTime(job.toArg) && saved.to !== job.to) {
         return `its range ends at ${isoTime(saved.to)}, not at --to ${isoTime(job.to)}`;
     }
     let planned: Chunk[];

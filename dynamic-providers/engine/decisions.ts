@@ -13,22 +13,17 @@ export type ErrorKind =
     /** CancelExportTask on a task that has just finished: not an error. */
     | "already-finished"
     | "not-found"
-    /**
-     * ResourceAlreadyExistsException on CreateExportTask: a task of that name exists. Look it up and
-     * adopt it when it is the same export (see {@link decideOnExisting}).
-     */
+    /** ResourceAlreadyExistsException on CreateExportTask: a task of that name exists; adopt it if it is the same export. */
     | "exists"
     /** Anything else (bad parameters, access denied): fail now with AWS's message. */
     | "fatal";
 
 // Arrays, not Sets: Pulumi's closure serializer cannot serialize a Set (it captures an empty object).
+// OperationAbortedException is CreateExportTask's "Multiple concurrent requests to update the same
+// resource were in conflict" (API reference, Errors): nothing was created, so it is retried.
+// Other throttling and server errors arrive as HTTP 429 or 5xx, handled by status below.
 const THROTTLING: readonly string[] = [
-    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
-    "ProvisionedThroughputExceededException", "RequestThrottled", "SlowDown", "ServiceUnavailableException",
-    "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout", "RequestTimeoutException",
-    // CreateExportTask's "Multiple concurrent requests to update the same resource were in conflict"
-    // (API reference, Errors): nothing was created, so the same request is retried.
-    "OperationAbortedException",
+    "ThrottlingException", "ServiceUnavailableException", "RequestTimeoutException", "OperationAbortedException",
 ];
 const NETWORK: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"];
 
@@ -132,40 +127,6 @@ export function matchesRequest(task: ExportTaskInfo, request: ExportRequest): bo
 export function pickAdoptable(tasks: readonly ExportTaskInfo[], request: ExportRequest): ExportTaskInfo | undefined {
     const mine = tasks.filter(t => matchesRequest(t, request));
     return mine.find(t => isActive(t.statusCode)) ?? mine.find(t => t.statusCode === "COMPLETED");
-}
-
-/** What to do after CreateExportTask answered ResourceAlreadyExistsException, given the listed tasks. */
-export type ExistingDecision =
-    | { readonly kind: "adopt"; readonly task: ExportTaskInfo }
-    | { readonly kind: "refuse"; readonly message: string };
-
-/**
- * The CreateExportTask API reference lists ResourceAlreadyExistsException without saying when AWS
- * refuses a name, so the engine never guesses: a task of the same name and the same export that is
- * PENDING, RUNNING or COMPLETED is adopted (another run created it: exporting again would
- * duplicate); anything else (a FAILED or CANCELLED one, one for another range or bucket, none
- * listed) is refused with the task named, and no task is created under another name.
- */
-export function decideOnExisting(tasks: readonly ExportTaskInfo[], request: ExportRequest): ExistingDecision {
-    const mine = pickAdoptable(tasks, request);
-    if (mine !== undefined) {
-        return { kind: "adopt", task: mine };
-    }
-    const named = tasks.filter(t => t.taskName === request.taskName);
-    const fix = "give this export another task name, or cancel/remove the other task.";
-    if (named.length === 0) {
-        return {
-            kind: "refuse",
-            message: `AWS says a task named "${request.taskName}" already exists, but DescribeExportTasks does not list it in this account and region: ${fix}`,
-        };
-    }
-    const t = named[0];
-    const same = matchesRequest(t, request);
-    return {
-        kind: "refuse",
-        message: `a task named "${request.taskName}" already exists (task ${t.taskId}, ${t.statusCode ?? "status unknown"}` +
-            `${same ? "" : `, for ${t.logGroupName ?? "?"} ${t.from ?? "?"}..${t.to ?? "?"} into ${t.destination ?? "?"}/${t.destinationPrefix ?? ""}, another export`}): ${fix}`,
-    };
 }
 
 /**

@@ -4,7 +4,7 @@
  * The decisions are in ./decisions; this module only sequences calls, sleeps and reports progress.
  */
 import {
-    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnExisting, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay,
+    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay,
     shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
@@ -126,7 +126,6 @@ async function listByStatus(c: Ctx, api: ExportApi, statusCode: ExportStatus, ma
     for (let page = 0; page < maxPages; page++) {
         const token = nextToken;
         const out = await withRetries(c, "DescribeExportTasks", () => api.describeExportTasks({ statusCode, limit: 50, nextToken: token }));
-        // Filtered again here: some implementations (moto) ignore statusCode.
         tasks.push(...out.tasks.filter(t => t.statusCode === statusCode));
         nextToken = out.nextToken;
         if (nextToken === undefined) {
@@ -146,7 +145,7 @@ function adopt(c: Ctx, task: ExportTaskInfo): ExportResult {
 }
 
 function timeout(what: string, task?: ExportTaskInfo): ExportError {
-    return exportError("timeout", `deadline reached while ${what}: raise [timeoutMinutes], or run the export when the account's export slot is free.`, task);
+    return exportError("timeout", `deadline reached while ${what}: raise [timeoutMinutes].`, task);
 }
 
 function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
@@ -178,11 +177,19 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
     }
 }
 
-/** CreateExportTask, or adoption of the same export a crashed run started; never a duplicate. */
+/** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
+async function findMine(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportTaskInfo | undefined> {
+    return pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+}
+
+/**
+ * CreateExportTask, or adoption of the same export a crashed or concurrent run started; never a
+ * duplicate. After a lost answer (it may have been a success) and after ResourceAlreadyExistsException
+ * (the API reference does not say when AWS refuses a name, so nothing is guessed: only the same
+ * export is adopted, anything else is refused naming the task), it looks before creating again.
+ */
 async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
-    // The same export started by a crashed or concurrent run (same name, range and destination).
-    const done = c.o.lookupCompleted === false ? undefined
-        : pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+    const done = c.o.lookupCompleted === false ? undefined : await findMine(c, api, request);
     if (done !== undefined) {
         return adopt(c, done);
     }
@@ -201,19 +208,13 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
                 }
                 continue;
             }
-            if (kind === "exists") {
-                const listed = [...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES),
-                    ...await listByStatus(c, api, "FAILED", COMPLETED_PAGES), ...await listByStatus(c, api, "CANCELLED", COMPLETED_PAGES)];
-                const decision = decideOnExisting(listed, request);
-                if (decision.kind === "adopt") {
-                    return adopt(c, decision.task);
-                }
-                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}: ${decision.message}`);
+            const mine = kind === "exists" ? await findMine(c, api, request) : undefined;
+            if (mine !== undefined) {
+                return adopt(c, mine);
             }
             if (kind !== "transient") {
-                const message = (e as ErrorLike).message ?? String(e);
-                const why = c.o.explain ? explainExportFailure(message, c.o.explain) : undefined;
-                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}${why === undefined ? "" : `\nWhy: ${why}`}`);
+                const why = c.o.explain ? explainExportFailure((e as ErrorLike).message ?? String(e), c.o.explain) : undefined;
+                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}${kind === "exists" ? ` (no task "${request.taskName}" of this export is active or COMPLETED: rename it)` : ""}${why === undefined ? "" : `\nWhy: ${why}`}`);
             }
             const delay = clampToDeadline(backoffDelay(retries++, c.t.retryBaseMs, c.t.retryMaxMs, c.random()), c.now(), c.o.deadline);
             if (delay === undefined) {
@@ -221,8 +222,7 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
             }
             c.emit({ kind: "retry", operation: "CreateExportTask", error: errorText(e), delayMs: delay });
             await c.sleep(delay);
-            // The lost answer may have been a success: look before creating again.
-            const existing = pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+            const existing = await findMine(c, api, request);
             if (existing !== undefined) {
                 return adopt(c, existing);
             }
@@ -266,10 +266,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         const seen = await describeTask(api, task.taskId, options);
         unseen = seen === undefined ? unseen + 1 : 0;
         if (unseen >= VANISHED_POLLS) {
-            throw exportError("vanished", `export task ${task.taskId}${task.taskName === undefined ? "" : ` (${task.taskName})`} is not listed by ` +
-                `DescribeExportTasks any more (${unseen} polls in a row, last status ${current.statusCode ?? "unknown"}): check that the ` +
-                "account and region are the ones it was created in, and its status in the CloudWatch Logs console; " +
-                "its objects, if any, are under its task id in the bucket.", current);
+            throw exportError("vanished", `export task ${task.taskId} is no longer listed by DescribeExportTasks: check its account and region.`, current);
         }
         current = seen === undefined ? current : { ...current, ...seen };
         c.emit({ kind: "status", taskId: task.taskId, statusCode: current.statusCode });
