@@ -51,6 +51,7 @@ describe("cwlogs-export export: concurrent runs, checked checkpoints, clocks, en
         proxy.clear();
         proxy.options.holdMs = 0;
         proxy.options.dateOffsetMs = 0;
+        proxy.options.slowPolls = undefined;
     });
     after(async () => {
         restoreEnv();
@@ -64,9 +65,9 @@ describe("cwlogs-export export: concurrent runs, checked checkpoints, clocks, en
         "--prefix", prefix, "--chunk", "hour", "--state", path.join(dir, state), ...extra,
     ];
 
-    function spawnCli(argv: string[]): { out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
+    function spawnCli(argv: string[], env: Record<string, string> = {}): { out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"), ...argv], {
-            cwd: ROOT, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
+            cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
         });
         const out = { stdout: "", stderr: "" };
         child.stdout?.on("data", (d: Buffer) => { out.stdout += d.toString(); });
@@ -85,12 +86,16 @@ describe("cwlogs-export export: concurrent runs, checked checkpoints, clocks, en
     const expectedNames = (hours: number): Record<string, number> => Object.fromEntries(Array.from({ length: hours },
         (_, k) => [chunkTaskName({ logGroupName: GROUP, from: DAY0 + k * H, to: DAY0 + (k + 1) * H }), 1]));
 
-    it("three runs of the same range with different --state files, two started together and one 700 ms later, create each chunk's task once", async () => {
-        proxy.options.holdMs = 300;
+    it("three runs of the same range with different --state files, two started together and one 700 ms later and lagging, create each chunk's task once", async () => {
+        // The third run sees each status ~1.2 s late (its polls are slowed at the proxy, as on a slow
+        // link): by then the others have created and finished the next chunk. Without a lookup
+        // right before each create it exports that chunk again (the duplicates of issue 10).
+        proxy.options.holdMs = 700;
+        proxy.options.slowPolls = { accessKeyId: "LAGGINGRUNKEY", ms: 1200 };
         const a = spawnCli(args("race", "race-a.json", 3));
         const b = spawnCli(args("race", "race-b.json", 3));
         await sleep(700);
-        const c = spawnCli(args("race", "race-c.json", 3));
+        const c = spawnCli(args("race", "race-c.json", 3), { AWS_ACCESS_KEY_ID: "LAGGINGRUNKEY" });
         const codes = await Promise.all([a.exit, b.exit, c.exit]);
         assert.deepStrictEqual(codes, [0, 0, 0], `${a.out.stderr}\n${b.out.stderr}\n${c.out.stderr}`);
         assert.deepStrictEqual(createsPerName(), expectedNames(3));

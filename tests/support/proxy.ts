@@ -27,6 +27,11 @@ export interface ProxyOptions {
     enforceLimit?: boolean;
     /** Added to the `Date` header of every answer (AWS's clock seen from a host whose clock is off). Defaults to 0. */
     dateOffsetMs?: number;
+    /**
+     * Status polls (DescribeExportTasks by taskId) signed with this access key id are answered `ms`
+     * late: a client that falls behind the others (a slow network, a suspended laptop).
+     */
+    slowPolls?: { accessKeyId: string; ms: number };
 }
 
 interface Tracked {
@@ -59,7 +64,7 @@ export interface Proxy {
     limitRejections: number;
     /** Highest number of simultaneously active tasks seen at any create. */
     maxActive: number;
-    options: Required<ProxyOptions>;
+    options: Required<Omit<ProxyOptions, "slowPolls">> & Pick<ProxyOptions, "slowPolls">;
     /** Queues faults for the next requests of `operation` (e.g. "CreateExportTask"). */
     inject(operation: string, ...faults: Fault[]): void;
     /** Tasks whose name starts with `taskNamePrefix` end FAILED with `message`. */
@@ -177,6 +182,11 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         if (typeof input.statusCode === "string") {
             entry.statusCode = input.statusCode;
         }
+        const slow = proxy.options.slowPolls;
+        if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined
+            && String(req.headers.authorization ?? "").includes(`Credential=${slow.accessKeyId}/`)) {
+            await new Promise(r => setTimeout(r, slow.ms));
+        }
         const now = Date.now();
         if (operation === "CreateExportTask") {
             const active = activeNow();
@@ -268,7 +278,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         created: [],
         limitRejections: 0,
         maxActive: 0,
-        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0 },
+        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0, slowPolls: options.slowPolls },
         inject(operation, ...f) {
             faults.set(operation, [...(faults.get(operation) ?? []), ...f]);
         },
