@@ -72,6 +72,27 @@ export interface AwsClients {
     kms(region?: string): KMSClient;
     /** The region the clients resolve (flag, environment or profile); a one-line error when there is none. */
     region(): Promise<string>;
+    /**
+     * AWS's clock now, from the `Date` header of the latest answer of any of these clients (to the
+     * second), moved on by the local time since; `undefined` before the first answer.
+     */
+    serverNow(): number | undefined;
+}
+
+/** Records the `Date` header of every answer a client receives. */
+function recordDate<C extends { middlewareStack: { add: (mw: never, options: { step: "deserialize"; name: string }) => void } }>(
+    client: C, onDate: (ms: number) => void): C {
+    const mw = (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
+        const out = await next(args);
+        const date = (out.response as { headers?: Record<string, string> } | undefined)?.headers?.date;
+        const ms = date === undefined ? NaN : Date.parse(date);
+        if (!Number.isNaN(ms)) {
+            onDate(ms);
+        }
+        return out;
+    };
+    client.middlewareStack.add(mw as never, { step: "deserialize", name: "cwlogsExportServerDate" });
+    return client;
 }
 
 /** Builds the clients for parsed flags. */
@@ -84,10 +105,13 @@ export function awsClients(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env
         }
         return cache.get(key) as T;
     };
+    let server: { date: number; at: number } | undefined;
+    const onDate = (date: number): void => { server = { date, at: Date.now() }; };
     const clients: AwsClients = {
         config,
-        logs: () => once("logs", () => new CloudWatchLogsClient({ ...config })),
-        sts: () => once("sts", () => new STSClient({ ...config })),
+        logs: () => once("logs", () => recordDate(new CloudWatchLogsClient({ ...config }), onDate)),
+        sts: () => once("sts", () => recordDate(new STSClient({ ...config }), onDate)),
+        serverNow: () => (server === undefined ? undefined : server.date + (Date.now() - server.at)),
         s3: region => once(`s3:${region ?? ""}`, () => new S3Client({
             ...config, ...(region === undefined ? {} : { region }),
             forcePathStyle: config.endpoint !== undefined || Boolean(env.AWS_ENDPOINT_URL_S3),

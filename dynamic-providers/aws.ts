@@ -4,6 +4,7 @@
  * preflight checks. Credentials come from the environment, or from STS AssumeRole of `roleArn`;
  * they live only in memory for the duration of one provider call.
  */
+import { awsTo } from "./engine/decisions";
 import { ExportApi, ExportStatus, ExportTaskInfo } from "./engine/types";
 
 /** Where and as whom to call AWS. */
@@ -33,7 +34,12 @@ export interface ClientBase {
     profile?: string;
 }
 
-/** Resolves credentials (assuming `roleArn` when given) and the region for one provider call. */
+/**
+ * Resolves credentials (assuming `roleArn` when given) and the region for one provider call.
+ * AccessDenied is retried for a few seconds: a role created in the same update can be refused
+ * while IAM propagates it. (Comments stay out of function bodies here: the provider's serialized
+ * size is bounded, see tests/engine/serialization.test.ts.)
+ */
 export async function clientBase(target: AwsTarget): Promise<ClientBase & { account?: string }> {
     const base: ClientBase & { account?: string } = target.region === undefined ? {} : { region: target.region };
     if (target.roleArn !== undefined) {
@@ -45,7 +51,6 @@ export async function clientBase(target: AwsTarget): Promise<ClientBase & { acco
                 out = await client.send(new sts.AssumeRoleCommand({ RoleArn: target.roleArn, RoleSessionName: "cwlogs-export" }));
                 break;
             } catch (e) {
-                // A role created in the same update can be refused for a few seconds (IAM is eventually consistent).
                 if (attempt >= 7 || (e as Error).name !== "AccessDenied") {
                     throw e;
                 }
@@ -70,7 +75,7 @@ export async function logsExportApi(base: ClientBase): Promise<ExportApi & { reg
         region: () => client.config.region(),
         async createExportTask(r) {
             const out = await client.send(new logs.CreateExportTaskCommand({
-                taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: r.to,
+                taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: awsTo(r.to),
                 destination: r.destination, destinationPrefix: r.destinationPrefix, logStreamNamePrefix: r.logStreamNamePrefix,
             }));
             if (out.taskId === undefined) {
@@ -83,17 +88,9 @@ export async function logsExportApi(base: ClientBase): Promise<ExportApi & { reg
                 taskId: q.taskId, statusCode: q.statusCode, limit: q.limit, nextToken: q.nextToken,
             }));
             const tasks: ExportTaskInfo[] = (out.exportTasks ?? []).filter(t => t.taskId !== undefined).map(t => ({
-                taskId: t.taskId as string,
-                taskName: t.taskName,
-                logGroupName: t.logGroupName,
-                from: t.from,
-                to: t.to,
-                destination: t.destination,
-                destinationPrefix: t.destinationPrefix,
-                statusCode: t.status?.code as ExportStatus | undefined,
-                statusMessage: t.status?.message,
-                creationTime: t.executionInfo?.creationTime,
-                completionTime: t.executionInfo?.completionTime,
+                taskId: t.taskId as string, taskName: t.taskName, logGroupName: t.logGroupName, from: t.from, to: t.to,
+                destination: t.destination, destinationPrefix: t.destinationPrefix, statusCode: t.status?.code as ExportStatus | undefined,
+                statusMessage: t.status?.message, creationTime: t.executionInfo?.creationTime, completionTime: t.executionInfo?.completionTime,
             }));
             return { tasks, nextToken: out.nextToken };
         },
@@ -125,13 +122,22 @@ function s3PathStyle(): boolean {
 /**
  * Checks before CreateExportTask (seed 001/003): the log group exists; the bucket exists, is in the
  * log group's region, and is not encrypted with DSSE-KMS or an AWS managed key. Throws errors that
- * name the argument and the fix.
+ * name the argument and the fix. A bucket whose location is not readable (a cross-account caller has
+ * only s3:PutObject, seed 003) or a key whose DescribeKey is denied (cross-account key) is left to
+ * CreateExportTask to judge. A connection failure names the call and what to check (during an outage
+ * Node says only `connect ECONNREFUSED host:port`).
  */
 export async function preflight(base: ClientBase, region: string, logGroupName: string, bucket: string): Promise<void> {
     const cfg = { region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile };
     const logs = await import("@aws-sdk/client-cloudwatch-logs");
-    const groups = await new logs.CloudWatchLogsClient(cfg)
-        .send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, limit: 50 }));
+    let groups;
+    try {
+        groups = await new logs.CloudWatchLogsClient(cfg)
+            .send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, limit: 50 }));
+    } catch (e) {
+        throw /ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|socket hang up/.test(String(e))
+            ? new Error(`DescribeLogGroups (preflight of [logGroupName]): cannot reach AWS (${(e as Error).message}): check AWS_ENDPOINT_URL, [region], network, credentials.`) : e;
+    }
     if (!(groups.logGroups ?? []).some(g => g.logGroupName === logGroupName)) {
         throw new Error(`[logGroupName] log group "${logGroupName}" does not exist in ${region} for this caller: check the name, [region] and [roleArn].`);
     }
@@ -145,7 +151,6 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
         if (name === "NoSuchBucket" || name === "NotFound") {
             throw new Error(`[destination] bucket "${bucket}" does not exist: create it first (e.g. with the ExportBucket component) and make the ExportTask depend on its bucket policy.`);
         }
-        // Not readable (a cross-account caller has only s3:PutObject, seed 003): CreateExportTask will tell.
         return;
     }
     const bucketRegion = location === undefined || location === null || (location as string) === "" ? "us-east-1" : location === "EU" ? "eu-west-1" : location;
@@ -164,21 +169,11 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
     }
     if (rule?.SSEAlgorithm === "aws:kms") {
         const key = rule.KMSMasterKeyID;
-        if (key === undefined || /alias\/aws\//.test(key)) {
-            throw new Error(`[destination] bucket "${bucket}" is encrypted with the AWS managed key aws/s3, whose policy cannot grant CloudWatch Logs: use a customer managed key or SSE-S3.`);
-        }
         const kms = await import("@aws-sdk/client-kms");
-        try {
-            const meta = (await new kms.KMSClient(cfg)
-                .send(new kms.DescribeKeyCommand({ KeyId: key }))).KeyMetadata;
-            if (meta?.KeyManager === "AWS") {
-                throw new Error(`[destination] bucket "${bucket}" is encrypted with an AWS managed key (${key}), whose policy cannot grant CloudWatch Logs: use a customer managed key or SSE-S3.`);
-            }
-        } catch (e) {
-            if ((e as Error).message.startsWith("[destination]")) {
-                throw e;
-            }
-            // DescribeKey denied (cross-account key): the export itself will tell.
+        const managed = key === undefined || /alias\/aws\//.test(key) || await new kms.KMSClient(cfg)
+            .send(new kms.DescribeKeyCommand({ KeyId: key })).then(o => o.KeyMetadata?.KeyManager === "AWS", () => false);
+        if (managed) {
+            throw new Error(`[destination] bucket "${bucket}" is encrypted with the AWS managed key ${key ?? "aws/s3"}, whose policy cannot grant CloudWatch Logs: use a customer managed key or SSE-S3.`);
         }
     }
 }

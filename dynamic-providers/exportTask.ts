@@ -13,11 +13,14 @@ export interface ExportTaskArgs {
     logGroupName: pulumi.Input<string>;
     /**
      * Start of the range: milliseconds since the epoch, an ISO-8601 string or a `Date`; events ingested
-     * at or after it are exported. A number below 10^11 is refused as seconds. Changing it replaces the resource.
+     * at or after it are exported. A number below 10^11 is refused as seconds. An ISO-8601 string needs
+     * a zone (`Z` or `+02:00`; a date alone is midnight UTC): a zone-less date and time is refused, as
+     * the host's zone would differ between machines. Changing it replaces the resource.
      */
     from: pulumi.Input<number | string | Date>;
     /**
-     * End of the range (exclusive), same forms as `from`; must be after `from` and not in the future.
+     * End of the range, exclusive (an event at exactly `to` belongs to the next range; the engine sends
+     * CreateExportTask's inclusive `to` as `to - 1 ms`), same forms as `from`; must be after `from` and not in the future.
      * Data can take up to 12 hours to become exportable (seed 001): a warning is logged when `to` is
      * within the last 12 hours. Changing it replaces the resource.
      */

@@ -74,28 +74,55 @@ function messageOf(e: unknown, property: string, value: unknown): string {
         : `[${property}] ${JSON.stringify(value)} is not valid: see the ${property} rules in the README.`;
 }
 
-/** Milliseconds from a number (ms) or an ISO-8601 string; throws a ValidationError naming `argument`. */
+/** 9999-12-31T23:59:59.999Z: later times are typos. */
+const MAX_MS = 253_402_300_799_999;
+/** {@link MAX_MS}, for the command line. */
+export const MAX_EPOCH_MS = MAX_MS;
+
+/**
+ * Strict ISO-8601: `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDThh:mm[:ss[.sss]]` with `Z` or an
+ * offset. Returns ms, `"no-zone"` for a date and time without a zone (which zone is meant cannot be
+ * known; `Date.parse` would take the host's), `"impossible"` for no such date or time (`2024-02-30`,
+ * `2024-13-01`, `T25:00`, which `Date.parse` rolls over or refuses), `undefined` for another shape.
+ */
+export function parseIsoTime(text: string): number | "no-zone" | "impossible" | undefined {
+    const m = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(\.\d{1,3})?)?(Z|([+-])(\d\d):?(\d\d))?)?$/.exec(text.trim());
+    if (m === null) {
+        return undefined;
+    }
+    const n = m.map(x => Number(x ?? 0));
+    const ms = Date.UTC(n[1], n[2] - 1, n[3], n[4], n[5], n[6], Math.round(n[7] * 1000));
+    const d = new Date(ms);
+    return d.getUTCMonth() !== n[2] - 1 || d.getUTCDate() !== n[3] || n[4] > 23 || n[5] > 59 || n[6] > 59 || n[10] > 23 || n[11] > 59
+        ? "impossible" : m[4] !== undefined && m[8] === undefined ? "no-zone" : ms - (m[9] === "-" ? -1 : 1) * (n[10] * 60 + n[11]) * 60_000;
+}
+
+/**
+ * Milliseconds from a number (ms) or a strict ISO-8601 string ({@link parseIsoTime}); throws a
+ * ValidationError naming `argument`.
+ */
 export function toEpochMs(value: unknown, argument: string): number {
-    let ms: number;
-    if (typeof value === "number") {
-        ms = value;
-    } else if (typeof value === "string" && /^\d+$/.test(value.trim())) {
-        ms = Number(value.trim());
-    } else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
-        ms = Date.parse(value.trim());
-        if (Number.isNaN(ms)) {
-            throw invalid(argument, `${JSON.stringify(value)} is not a valid ISO-8601 date: write e.g. "2024-05-01T00:00:00Z".`);
-        }
-    } else {
-        throw invalid(argument,
-            `${JSON.stringify(value)} is neither milliseconds since the epoch nor an ISO-8601 string: write e.g. 1714521600000 or "2024-05-01T00:00:00Z".`);
+    const v = typeof value === "string" ? value.trim() : value;
+    const ms = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : typeof v === "string" ? parseIsoTime(v) : undefined;
+    const text = JSON.stringify(value);
+    if (ms === "no-zone") {
+        throw invalid(argument, `${text} has no time zone, so each host would read it in its own: add one, e.g. "${String(v)}Z".`);
+    }
+    if (ms === "impossible") {
+        throw invalid(argument, `${text} is not a real date and time: check the month, the day and the hour.`);
+    }
+    if (ms === undefined) {
+        throw invalid(argument, `${text} is neither ms since the epoch nor ISO-8601 with a zone: write e.g. 1714521600000 or "2024-05-01T00:00:00Z".`);
     }
     if (!Number.isInteger(ms) || ms < 0) {
-        throw invalid(argument, `${JSON.stringify(value)} must be a whole, non-negative number of milliseconds since the epoch.`);
+        throw invalid(argument, `${text} must be a whole, non-negative number of ms since the epoch.`);
     }
     if (ms < MIN_MS) {
         throw invalid(argument,
             `${ms} looks like seconds, not milliseconds since the epoch (CreateExportTask takes ms): write ${ms * 1000}.`);
+    }
+    if (ms > MAX_MS) {
+        throw invalid(argument, `${text} is after the year 9999: write ms since the epoch (13 digits).`);
     }
     return ms;
 }
@@ -173,17 +200,8 @@ export function checkInputs(news: Record<string, unknown>, now: number): { input
     const inputs: ExportTaskInputs = {
         logGroupName, from, to, destination, destinationPrefix, taskName,
         waitForCompletion: news.waitForCompletion === undefined || news.waitForCompletion === null ? true : news.waitForCompletion === true,
-        timeoutMinutes,
+        timeoutMinutes, ...JSON.parse(JSON.stringify({ logStreamNamePrefix, region, roleArn })) as Partial<ExportTaskInputs>,
     };
-    if (logStreamNamePrefix !== undefined) {
-        inputs.logStreamNamePrefix = logStreamNamePrefix;
-    }
-    if (region !== undefined) {
-        inputs.region = region;
-    }
-    if (roleArn !== undefined) {
-        inputs.roleArn = roleArn;
-    }
     return { inputs, failures };
 }
 

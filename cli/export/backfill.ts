@@ -6,9 +6,10 @@
  */
 import {
     cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError,
-    ExplainContext, isTerminal, listExportTasks, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
+    ExplainContext, isTerminal, listExportTasks, matchesRequest, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
 } from "../../dynamic-providers/engine";
-import { BackfillState, ChunkState } from "./state";
+import { ValidationError } from "../../policies/validate";
+import { BackfillState, ChunkState, RECOVER } from "./state";
 
 /** What the loop reports, for the progress display. */
 export type BackfillEvent =
@@ -24,6 +25,8 @@ export interface BackfillOptions {
     readonly state: BackfillState;
     /** Persists the state (called after every change). */
     readonly save: (state: BackfillState) => void;
+    /** The checkpoint's path, for messages. */
+    readonly file?: string;
     /** Engine queue key: account and region. */
     readonly queueKey: string;
     /** Wait for each task; `false` starts (or finds) one task and returns. Defaults to `true`. */
@@ -115,14 +118,24 @@ function median(values: readonly number[]): number | undefined {
  * checkpoint does not know a task for are matched by task name, range and destination (a crash
  * between CreateExportTask and the checkpoint).
  */
-async function reconcile(o: BackfillOptions): Promise<{ adopted: number }> {
+async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: number }> {
     const { api, state } = o;
     const open = state.chunks.filter(c => c.status !== "completed");
+    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, { deadline: Date.now() + 300_000 });
+    const known = [...await list("PENDING"), ...await list("RUNNING"), ...await list("COMPLETED")];
+    const ended = [...await list("FAILED"), ...await list("CANCELLED")];
+    // A chunk the checkpoint says is done must be done in AWS too, else it would never be exported.
+    for (const c of state.chunks.filter(x => x.status === "completed")) {
+        const task = [...known, ...ended].find(t => t.taskId === c.taskId);
+        if (task !== undefined && (task.statusCode !== "COMPLETED" || !matchesRequest(task, chunkRequest(state, c)))) {
+            throw new ValidationError("--state", `${file} says chunk ${c.logGroupName} ${new Date(c.from).toISOString()} is completed by task ${c.taskId}, ` +
+                `but DescribeExportTasks lists that task as ${task.statusCode ?? "unknown"}${task.statusCode === "COMPLETED" ? " for another export" : ""}: ` +
+                `the checkpoint is not trusted: ${RECOVER}`);
+        }
+    }
     if (open.length === 0) {
         return { adopted: 0 };
     }
-    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, { deadline: Date.now() + 300_000 });
-    const known = [...await list("PENDING"), ...await list("RUNNING"), ...await list("COMPLETED")];
     let adopted = 0;
     for (const c of open) {
         let task: ExportTaskInfo | undefined;
@@ -165,7 +178,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
     const result: BackfillResult = {
         created: 0, adopted: 0, alreadyDone: state.chunks.filter(c => c.status === "completed").length, failed: [], interrupted: false,
     };
-    const { adopted } = await reconcile(o);
+    const { adopted } = await reconcile(o, o.file ?? "the checkpoint");
     result.adopted = adopted;
     const running = state.chunks.filter(c => c.status === "running");
     emit({ kind: "resumed", completed: state.chunks.filter(c => c.status === "completed").length, adopted, running: running[0] });
@@ -185,8 +198,8 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                 deadline: t0 + (o.chunkTimeoutMs ?? 7 * 86_400_000),
                 queueKey: o.queueKey,
                 waitForCompletion: wait,
-                // reconcile() already looked for this chunk's finished task, once for all chunks.
-                lookupCompleted: false,
+                // Looks up this chunk's task again right before creating: a concurrent run (another
+                // --state file) may have started or finished it since reconcile() listed the tasks.
                 expectedDurationMs: median(durations.slice(-5)),
                 explain: o.explain,
                 timing: o.timing,

@@ -15,8 +15,9 @@ import { CliIo, EXIT } from "../io";
 import { required } from "../policy";
 import { BackfillResult, runBackfill } from "./backfill";
 import { chunkCount, formatDuration, isoTime, isRelativeTime, parseChunk, parseTime, planChunks } from "./plan";
+import { lockState } from "./lock";
 import { Progress } from "./progress";
-import { BackfillState, ChunkState, countByStatus, defaultStatePath, JobSpec, jobKey, loadState, newState, saveState } from "./state";
+import { BackfillState, checkState, ChunkState, countByStatus, defaultStatePath, JobSpec, jobKey, loadState, newState, RECOVER, saveState } from "./state";
 
 /** A backfill is at most this many tasks: each waits for the account's single export slot. */
 export const MAX_CHUNKS = 10_000;
@@ -103,18 +104,25 @@ export function parseExportFlags(flags: ExportFlags, now: number): Omit<Parsed, 
  * resolved), else a fresh plan. A finished backfill with relative times starts again: `-1d` means
  * another day now.
  */
-export function openState(job: JobSpec, stateFile: string | undefined, cwd = process.cwd()): { state: BackfillState; file: string; resumed: boolean } {
+export function openState(job: JobSpec, stateFile: string | undefined, cwd = process.cwd()): { state: BackfillState; file: string; resumed: boolean; converted?: number } {
     const key = jobKey(job);
     const file = stateFile ?? defaultStatePath(job.bucket, key, cwd);
     const existing = loadState(file);
     if (existing !== undefined && existing.key !== key) {
-        throw new ValidationError("--state", `${file} holds another backfill (${existing.job.logGroupNames.join(", ")} ` +
-            `from ${existing.job.fromArg} to ${existing.job.toArg} into s3://${existing.job.bucket}/${existing.job.prefix}): ` +
-            "pass another --state file, or delete this one to start over.");
+        const j = existing.job as Partial<JobSpec>;
+        const what = Array.isArray(j.logGroupNames) ? `${j.logGroupNames.join(", ")} from ${j.fromArg} to ${j.toArg} into s3://${j.bucket}/${j.prefix}` : "unreadable job";
+        throw new ValidationError("--state", `${file} holds another backfill (${what}): pass another --state file, or delete this one to start over.`);
+    }
+    if (existing !== undefined) {
+        const wrong = checkState(existing, job);
+        if (wrong !== undefined) {
+            throw new ValidationError("--state", `${file} does not match the backfill this command plans: ${wrong}. It was edited or damaged and is not used: ${RECOVER}`);
+        }
     }
     const relative = isRelativeTime(job.fromArg) || isRelativeTime(job.toArg);
     if (existing !== undefined && !(relative && existing.chunks.every(c => c.status === "completed"))) {
-        return { state: existing, file, resumed: true };
+        const { converted, ...state } = existing;
+        return { state, file, resumed: true, ...(converted === undefined ? {} : { converted }) };
     }
     return { state: newState(key, job, planChunks(job.logGroupNames, job.from, job.to, job.chunkMs)), file, resumed: false };
 }
@@ -204,7 +212,7 @@ function size(bytes: number): string {
 }
 
 function chunkLabel(c: ChunkState): string {
-    return `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to + 1)}`;
+    return `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to)}`;
 }
 
 /** The end-of-run summary, as text. */
@@ -243,7 +251,58 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
     const clients = awsClients(flags);
     const region = await clients.region();
     const job: JobSpec = { ...parsed.job, region };
-    const { state, file } = openState(job, parsed.stateFile);
+    const stateFile = parsed.stateFile ?? defaultStatePath(job.bucket, jobKey(job));
+    const release = lockState(stateFile);
+    try {
+        await runLocked(io, flags, hooks, { job, stateFile, clients, region, started });
+    } finally {
+        release();
+    }
+}
+
+/** Tolerance of the clock comparison: the `Date` header has whole seconds, and the answer took time. */
+const CLOCK_SLACK_MS = 60_000;
+/** "Log data can take up to 12 hours to become available for export" (S3Export page). */
+const EXPORTABLE_AFTER_MS = 12 * 3_600_000;
+const EXPORT_PAGE = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/S3Export.html";
+
+/**
+ * Refuses a `--to` in the future of AWS's clock (a local clock running fast would otherwise export
+ * a range whose end has not happened yet and call it complete), and warns when it is within the
+ * last 12 hours. `serverNow` is AWS's time when the flags were read.
+ */
+export function checkToAgainstServer(to: number, serverNow: number, localNow: number): { warning?: string } {
+    if (to > serverNow + CLOCK_SLACK_MS) {
+        const ahead = localNow - serverNow;
+        const clock = ahead > CLOCK_SLACK_MS ? ` This machine's clock is ${formatDuration(ahead)} ahead of AWS's: fix it (e.g. NTP).` : "";
+        throw new ValidationError("--to", `${isoTime(to)} is in the future of AWS's clock (the Date header of its answer says ${isoTime(Math.floor(serverNow / 1000) * 1000)}): ` +
+            `events that do not exist yet cannot be exported; pass an earlier --to.${clock}`);
+    }
+    if (to > serverNow - EXPORTABLE_AFTER_MS) {
+        return {
+            warning: `warning: [--to] ${isoTime(to)} is within the last 12 hours: log data can take up to 12 hours to become available ` +
+                `for export (${EXPORT_PAGE}), so this export may miss recent events.\n`,
+        };
+    }
+    return {};
+}
+
+interface Prepared {
+    readonly job: JobSpec;
+    readonly stateFile: string;
+    readonly clients: AwsClients;
+    readonly region: string;
+    readonly started: number;
+}
+
+async function runLocked(io: CliIo, flags: ExportFlags, hooks: ExportHooks, p: Prepared): Promise<void> {
+    const { job, clients, region, started } = p;
+    const now = hooks.now ?? Date.now;
+    const { state, file, converted } = openState(job, p.stateFile);
+    if (converted !== undefined) {
+        io.stderr(`note: ${file} was written by an earlier cwlogs-export (checkpoint version ${converted}, inclusive chunk ends); ` +
+            "it is read as the same chunks with exclusive ends and rewritten in the current format.\n");
+    }
 
     const credentials = job.roleArn === undefined ? undefined : await assumeRole(clients, job.roleArn);
     const base: ClientBase = {
@@ -251,6 +310,14 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
         ...(credentials === undefined ? { profile: clients.config.profile } : { credentials }),
     };
     const account = await callerAccount(clients, job.roleArn);
+    const serverNow = clients.serverNow();
+    if (serverNow !== undefined) {
+        // AWS's time when the flags were read: the local clock then, less how far it runs ahead of AWS's.
+        const { warning } = checkToAgainstServer(job.to, started - (Date.now() - serverNow), started);
+        if (warning !== undefined) {
+            io.stderr(warning);
+        }
+    }
     if (state.chunks.some(c => c.status !== "completed")) {
         for (const group of state.job.logGroupNames) {
             try {
@@ -267,6 +334,7 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
         result = await runBackfill({
             api, state,
             save: s => saveState(file, s),
+            file,
             queueKey: `${account ?? "?"}:${region}`,
             wait: flags.wait !== false,
             signal: hooks.signal,
@@ -276,7 +344,7 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
             timing: hooks.timing,
         });
     } catch (e) {
-        throw explainAwsError(e, "export");
+        throw e instanceof ValidationError ? e : explainAwsError(e, "export");
     } finally {
         progress.finish();
     }

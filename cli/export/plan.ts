@@ -2,12 +2,12 @@
  * The backfill plan: times as people type them (ISO-8601, ms epoch, `-7d`), chunk sizes, and the
  * split of a range into export chunks. Pure: the clock is a parameter.
  *
- * AWS's CreateExportTask takes both ends as inclusive: "Events with a timestamp earlier than this
- * time are not exported" (`from`) and "Events with a timestamp later than this time are not exported"
- * (`to`), in the API reference. So a chunk is `[start, nextStart - 1 ms]`: consecutive chunks
- * neither overlap (an event on a boundary is exported once) nor leave a gap (timestamps are whole
- * milliseconds). `--to` itself is the exclusive end of the whole range, as in "from Monday to Tuesday".
+ * Every end here is EXCLUSIVE, as in "from Monday to Tuesday": a chunk is `[start, nextStart)`, the
+ * same contract as ExportTask's `to` and the engine's `ExportRequest.to`. The engine alone turns it
+ * into CreateExportTask's inclusive `to` (`awsTo`, citing the API reference), so consecutive chunks,
+ * and a chunk next to an ExportTask, neither overlap nor leave a gap.
  */
+import { MAX_EPOCH_MS as MAX_MS, parseIsoTime } from "../../dynamic-providers/inputs";
 import { ValidationError } from "../../policies/validate";
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -44,21 +44,36 @@ export function parseTime(text: string, flag: string, now: number): number {
         if (d === undefined) {
             throw new ValidationError(flag, `${JSON.stringify(text)} is not a relative time: use a number and a unit, e.g. -30m, -12h, -7d or -2w.`);
         }
-        return now - d;
+        return inRange(now - d, text, flag);
     }
-    if (/^\d{10,}$/.test(t)) {
-        if (t.length < 12) {
+    let ms: number;
+    if (/^\d+$/.test(t)) {
+        if (t.length >= 10 && t.length < 12) {
             throw new ValidationError(flag, `${JSON.stringify(text)} looks like epoch seconds: CloudWatch Logs takes milliseconds, so write ${t}000.`);
         }
-        return Number(t);
+        ms = Number(t);
+    } else {
+        const p = parseIsoTime(t);
+        if (typeof p !== "number") {
+            const why = p === "no-zone" ? ` (add a zone: ${t}Z)` : p === "impossible" ? " (no such calendar date or time: check the month, the day and the hour)" : "";
+            throw new ValidationError(flag, `${JSON.stringify(text)} is not a time${why}: use ISO-8601 with a zone (2026-11-01T00:00:00Z), ` +
+                "a date (2026-11-01, midnight UTC), milliseconds since the epoch, now, or a relative time like -7d.");
+        }
+        ms = p;
     }
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(t);
-    const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/.test(t);
-    const ms = dateOnly || withZone ? Date.parse(dateOnly ? `${t}T00:00:00Z` : t) : NaN;
-    if (Number.isNaN(ms)) {
-        const hint = /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(t) ? ` (add a zone: ${t}Z)` : "";
-        throw new ValidationError(flag, `${JSON.stringify(text)} is not a time${hint}: use ISO-8601 with a zone (2026-11-01T00:00:00Z), ` +
-            "a date (2026-11-01, midnight UTC), milliseconds since the epoch, now, or a relative time like -7d.");
+    return inRange(ms, text, flag);
+}
+
+/** 10^11 ms is 1973-03-03: anything earlier is a mistake (seconds, a typo), and CloudWatch Logs holds no such events. */
+const MIN_MS = 1e11;
+
+function inRange(ms: number, text: string, flag: string): number {
+    if (ms < MIN_MS) {
+        throw new ValidationError(flag, `${JSON.stringify(text)} is before ${isoTime(MIN_MS)} (10^11 ms since the epoch): ` +
+            "give milliseconds since the epoch (13 digits today), an ISO-8601 time, or a relative time like -7d.");
+    }
+    if (ms > MAX_MS) {
+        throw new ValidationError(flag, `${JSON.stringify(text)} is after the year 9999: give milliseconds since the epoch (13 digits today), an ISO-8601 time, or now.`);
     }
     return ms;
 }
@@ -78,12 +93,12 @@ export function parseChunk(text: string): number {
     return ms;
 }
 
-/** One export task's worth of a backfill: `[from, to]`, both inclusive, as CreateExportTask takes them. */
+/** One export task's worth of a backfill: `[from, to)`. */
 export interface Chunk {
     readonly logGroupName: string;
     /** Inclusive, ms since the epoch. */
     readonly from: number;
-    /** Inclusive, ms since the epoch. */
+    /** Exclusive, ms since the epoch (the next chunk's `from`). */
     readonly to: number;
 }
 
@@ -118,7 +133,7 @@ export function planChunks(logGroupNames: readonly string[], from: number, to: n
     const chunks: Chunk[] = [];
     for (const logGroupName of logGroupNames) {
         for (let i = 0; i + 1 < boundaries.length; i++) {
-            chunks.push({ logGroupName, from: boundaries[i], to: boundaries[i + 1] - 1 });
+            chunks.push({ logGroupName, from: boundaries[i], to: boundaries[i + 1] });
         }
     }
     return chunks;

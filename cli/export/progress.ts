@@ -21,7 +21,7 @@ export interface ProgressOptions {
 const BAR = 20;
 
 function range(c: ChunkState): string {
-    return `${isoTime(c.from)}..${isoTime(c.to + 1)}`;
+    return `${isoTime(c.from)}..${isoTime(c.to)}`;
 }
 
 /** Renders {@link BackfillEvent}s for one backfill. */

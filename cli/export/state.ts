@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../../policies/validate";
-import { Chunk, chunkTaskName } from "./plan";
+import { Chunk, chunkTaskName, isoTime, isRelativeTime, planChunks } from "./plan";
 
 /** What the user asked for; two runs with the same spec are the same backfill. */
 export interface JobSpec {
@@ -42,8 +42,14 @@ export interface ChunkState extends Chunk {
     durationMs?: number;
 }
 
+/**
+ * Version 2: chunk ends are exclusive (`[from, to)`). Version 1 files stored inclusive ends
+ * (`to` = next chunk's start - 1 ms); {@link loadState} converts them.
+ */
+export const STATE_VERSION = 2;
+
 export interface BackfillState {
-    readonly version: 1;
+    readonly version: typeof STATE_VERSION;
     readonly key: string;
     readonly job: JobSpec;
     readonly createdAt: string;
@@ -71,13 +77,21 @@ export function defaultStatePath(bucket: string, key: string, cwd = process.cwd(
 /** A fresh state: every chunk pending. */
 export function newState(key: string, job: JobSpec, chunks: readonly Chunk[], now = new Date()): BackfillState {
     return {
-        version: 1, key, job, createdAt: now.toISOString(), updatedAt: now.toISOString(),
+        version: STATE_VERSION, key, job, createdAt: now.toISOString(), updatedAt: now.toISOString(),
         chunks: chunks.map(c => ({ ...c, taskName: chunkTaskName(c), status: "pending" as ChunkStatus })),
     };
 }
 
-/** Reads a state file; `undefined` when there is none. Throws a ValidationError naming `--state` when unreadable. */
-export function loadState(file: string): BackfillState | undefined {
+/** How to recover from a checkpoint that cannot be trusted; nothing already exported is lost. */
+export const RECOVER = "delete it (or pass another --state file) and rerun the same command: tasks already created are found " +
+    "in AWS's task list by name, range and destination and adopted, not exported again.";
+
+/**
+ * Reads a state file; `undefined` when there is none. A version 1 file (inclusive chunk ends) is
+ * converted, and `converted` says so. Throws a ValidationError naming `--state` when it is
+ * unreadable or not a checkpoint at all; {@link checkState} checks its content against the plan.
+ */
+export function loadState(file: string): (BackfillState & { converted?: number }) | undefined {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -93,10 +107,83 @@ export function loadState(file: string): BackfillState | undefined {
     } catch {
         throw new ValidationError("--state", `${file} is not a cwlogs-export state file (not JSON): pass another --state file, or delete it to start over.`);
     }
-    if (state?.version !== 1 || typeof state.key !== "string" || !Array.isArray(state.chunks) || typeof state.job !== "object") {
-        throw new ValidationError("--state", `${file} is not a cwlogs-export state file: pass another --state file, or delete it to start over.`);
+    const version = (state as { version?: unknown } | null)?.version;
+    if ((version !== 1 && version !== STATE_VERSION) || typeof state.key !== "string" || !Array.isArray(state.chunks)
+        || typeof state.job !== "object" || state.job === null) {
+        throw new ValidationError("--state", `${file} is not a cwlogs-export state file (or one of a newer version): pass another --state file, or delete it to start over.`);
+    }
+    if (version === 1) {
+        // Version 1 stored CreateExportTask's inclusive end; the same tasks, written as exclusive ends.
+        const chunks = state.chunks.map(c => (c !== null && typeof c === "object" && typeof c.to === "number" ? { ...c, to: c.to + 1 } : c));
+        return { ...state, version: STATE_VERSION, chunks, converted: 1 };
     }
     return state;
+}
+
+const STATUSES: readonly string[] = ["pending", "running", "completed", "failed", "cancelled"];
+
+function describeChunk(c: Chunk): string {
+    return `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to)}`;
+}
+
+/**
+ * Checks a loaded checkpoint against the backfill the command plans (`job`, with the times this run
+ * resolved): the same job, every planned chunk present once with its range and task name, valid
+ * statuses, a task id wherever a task was started. Returns what is wrong, or `undefined`. A
+ * checkpoint that fails is never used: a chunk dropped or marked completed by mistake would never
+ * be exported, a shifted range would be exported twice.
+ */
+export function checkState(state: BackfillState, job: JobSpec): string | undefined {
+    const saved = state.job as Partial<JobSpec>;
+    let key: string | undefined;
+    try {
+        key = jobKey(state.job);
+    } catch {
+        key = undefined;
+    }
+    if (key !== state.key) {
+        return "its job does not match its key (the file was edited)";
+    }
+    if (typeof saved.from !== "number" || typeof saved.to !== "number" || typeof saved.chunkMs !== "number" || !Array.isArray(saved.logGroupNames)) {
+        return "its job has no resolved range";
+    }
+    if (!isRelativeTime(job.fromArg) && saved.from !== job.from) {
+        return `its range starts at ${isoTime(saved.from)}, not at --from ${isoTime(job.from)}`;
+    }
+    if (!isRelativeTime(job.toArg) && saved.to !== job.to) {
+        return `its range ends at ${isoTime(saved.to)}, not at --to ${isoTime(job.to)}`;
+    }
+    let planned: Chunk[];
+    try {
+        planned = planChunks(saved.logGroupNames, saved.from, saved.to, saved.chunkMs);
+    } catch {
+        return "its range is empty";
+    }
+    if (state.chunks.length !== planned.length) {
+        return `it lists ${state.chunks.length} chunks where the plan has ${planned.length}`;
+    }
+    for (let i = 0; i < planned.length; i++) {
+        const p = planned[i];
+        const c = state.chunks[i] as Partial<ChunkState> | null;
+        const where = `chunk ${i + 1} of ${planned.length} (${describeChunk(p)})`;
+        if (c === null || typeof c !== "object") {
+            return `${where} is ${JSON.stringify(c)}`;
+        }
+        if (c.logGroupName !== p.logGroupName || c.from !== p.from || c.to !== p.to || c.taskName !== chunkTaskName(p)) {
+            const found = typeof c.from === "number" && typeof c.to === "number" ? `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to)}` : JSON.stringify(c);
+            return `${where} is recorded as ${found}${c.taskName !== chunkTaskName(p) ? ` named ${JSON.stringify(c.taskName)}` : ""}`;
+        }
+        if (typeof c.status !== "string" || !STATUSES.includes(c.status)) {
+            return `${where} has status ${JSON.stringify(c.status)}`;
+        }
+        if (c.taskId !== undefined && (typeof c.taskId !== "string" || c.taskId === "")) {
+            return `${where} has task id ${JSON.stringify(c.taskId)}`;
+        }
+        if ((c.status === "completed" || c.status === "running") && c.taskId === undefined) {
+            return `${where} is ${c.status} without a task id`;
+        }
+    }
+    return undefined;
 }
 
 /** Writes the state atomically (temporary file, then rename): a crash never leaves half a file. */

@@ -13,14 +13,17 @@ export type ErrorKind =
     /** CancelExportTask on a task that has just finished: not an error. */
     | "already-finished"
     | "not-found"
+    /** ResourceAlreadyExistsException on CreateExportTask: a task of that name exists; adopt it if it is the same export. */
+    | "exists"
     /** Anything else (bad parameters, access denied): fail now with AWS's message. */
     | "fatal";
 
 // Arrays, not Sets: Pulumi's closure serializer cannot serialize a Set (it captures an empty object).
+// OperationAbortedException is CreateExportTask's "Multiple concurrent requests to update the same
+// resource were in conflict" (API reference, Errors): nothing was created, so it is retried.
+// Other throttling and server errors arrive as HTTP 429 or 5xx, handled by status below.
 const THROTTLING: readonly string[] = [
-    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
-    "ProvisionedThroughputExceededException", "RequestThrottled", "SlowDown", "ServiceUnavailableException",
-    "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout", "RequestTimeoutException",
+    "ThrottlingException", "ServiceUnavailableException", "RequestTimeoutException", "OperationAbortedException",
 ];
 const NETWORK: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"];
 
@@ -44,6 +47,9 @@ export function classifyError(error: ErrorLike): ErrorKind {
     }
     if (name === "ResourceNotFoundException") {
         return "not-found";
+    }
+    if (name === "ResourceAlreadyExistsException") {
+        return "exists";
     }
     const status = error.$metadata?.httpStatusCode;
     if (THROTTLING.includes(name) || (status !== undefined && (status >= 500 || status === 429))) {
@@ -91,12 +97,24 @@ export function isTerminal(statusCode: string | undefined): boolean {
     return statusCode === "COMPLETED" || statusCode === "FAILED" || statusCode === "CANCELLED";
 }
 
-/** True when `task` is the export `request` describes (same name, log group, range and destination). */
+/**
+ * CreateExportTask's `to` for an exclusive range end. The API reference says of `to`: "Events with a
+ * timestamp later than this time are not exported", so an event at exactly `to` IS exported; of
+ * `from`: "Events with a timestamp earlier than this time are not exported"
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateExportTask.html).
+ * Timestamps are whole milliseconds, so `[from, end)` is `[from, end - 1]` on the wire: two adjacent
+ * ranges `[a, b)` and `[b, c)` export an event at `b` once. The one place the engine converts.
+ */
+export function awsTo(exclusiveEnd: number): number {
+    return exclusiveEnd - 1;
+}
+
+/** True when `task` (as AWS lists it) is the export `request` describes (same name, log group, range and destination). */
 export function matchesRequest(task: ExportTaskInfo, request: ExportRequest): boolean {
     return task.taskName === request.taskName
         && task.logGroupName === request.logGroupName
         && task.from === request.from
-        && task.to === request.to
+        && task.to === awsTo(request.to)
         && task.destination === request.destination
         && (task.destinationPrefix ?? "exportedlogs") === request.destinationPrefix;
 }
@@ -110,6 +128,12 @@ export function pickAdoptable(tasks: readonly ExportTaskInfo[], request: ExportR
     const mine = tasks.filter(t => matchesRequest(t, request));
     return mine.find(t => isActive(t.statusCode)) ?? mine.find(t => t.statusCode === "COMPLETED");
 }
+
+/**
+ * Consecutive status polls without the task in DescribeExportTasks after which the engine stops
+ * waiting: a task id from another account or region, or a task AWS no longer keeps.
+ */
+export const VANISHED_POLLS = 5;
 
 /** What to do after CreateExportTask answered LimitExceededException, given the active tasks. */
 export type SlotDecision =

@@ -4,7 +4,8 @@
  * The decisions are in ./decisions; this module only sequences calls, sleeps and reports progress.
  */
 import {
-    backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay, shouldCancel,
+    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay,
+    shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
 import { acquireSlot } from "./queue";
@@ -33,7 +34,10 @@ export interface EngineOptions {
     readonly explain?: ExplainContext;
     /** Expected run time of the task (e.g. learned from earlier chunks): the first status poll comes then. */
     readonly expectedDurationMs?: number;
-    /** List COMPLETED tasks before creating, to adopt a crashed run's finished export. Defaults to `true`. */
+    /**
+     * List PENDING, RUNNING and COMPLETED tasks before creating, to adopt the same export started by
+     * a crashed or concurrent run. Defaults to `true`.
+     */
     readonly lookupCompleted?: boolean;
     /** Test hooks. */
     readonly sleep?: (ms: number) => Promise<void>;
@@ -42,7 +46,7 @@ export interface EngineOptions {
 }
 
 /** Why the engine gave up. */
-export type ExportErrorReason = "failed" | "cancelled" | "timeout" | "rejected";
+export type ExportErrorReason = "failed" | "cancelled" | "timeout" | "rejected" | "vanished";
 
 /** An export that did not complete; `task` is set when a task exists (it must stay in state). */
 export interface ExportError extends Error {
@@ -122,7 +126,6 @@ async function listByStatus(c: Ctx, api: ExportApi, statusCode: ExportStatus, ma
     for (let page = 0; page < maxPages; page++) {
         const token = nextToken;
         const out = await withRetries(c, "DescribeExportTasks", () => api.describeExportTasks({ statusCode, limit: 50, nextToken: token }));
-        // Filtered again here: some implementations (moto) ignore statusCode.
         tasks.push(...out.tasks.filter(t => t.statusCode === statusCode));
         nextToken = out.nextToken;
         if (nextToken === undefined) {
@@ -142,12 +145,12 @@ function adopt(c: Ctx, task: ExportTaskInfo): ExportResult {
 }
 
 function timeout(what: string, task?: ExportTaskInfo): ExportError {
-    return exportError("timeout", `deadline reached while ${what}: raise [timeoutMinutes], or run the export when the account's export slot is free.`, task);
+    return exportError("timeout", `deadline reached while ${what}: raise [timeoutMinutes].`, task);
 }
 
 function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
     return {
-        taskId: id, taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: r.to,
+        taskId: id, taskName: r.taskName, logGroupName: r.logGroupName, from: r.from, to: awsTo(r.to),
         destination: r.destination, destinationPrefix: r.destinationPrefix, statusCode: "PENDING",
     };
 }
@@ -174,10 +177,19 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
     }
 }
 
-/** CreateExportTask, or adoption of the same export a crashed run started; never a duplicate. */
+/** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
+async function findMine(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportTaskInfo | undefined> {
+    return pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+}
+
+/**
+ * CreateExportTask, or adoption of the same export a crashed or concurrent run started; never a
+ * duplicate. After a lost answer (it may have been a success) and after ResourceAlreadyExistsException
+ * (the API reference does not say when AWS refuses a name, so nothing is guessed: only the same
+ * export is adopted, anything else is refused naming the task), it looks before creating again.
+ */
 async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
-    // Active tasks of ours surface as LimitExceededException below; a finished one only in this list.
-    const done = c.o.lookupCompleted === false ? undefined : pickAdoptable(await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES), request);
+    const done = c.o.lookupCompleted === false ? undefined : await findMine(c, api, request);
     if (done !== undefined) {
         return adopt(c, done);
     }
@@ -196,10 +208,13 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
                 }
                 continue;
             }
+            const mine = kind === "exists" ? await findMine(c, api, request) : undefined;
+            if (mine !== undefined) {
+                return adopt(c, mine);
+            }
             if (kind !== "transient") {
-                const message = (e as ErrorLike).message ?? String(e);
-                const why = c.o.explain ? explainExportFailure(message, c.o.explain) : undefined;
-                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}${why === undefined ? "" : `\nWhy: ${why}`}`);
+                const why = c.o.explain ? explainExportFailure((e as ErrorLike).message ?? String(e), c.o.explain) : undefined;
+                throw exportError("rejected", `CreateExportTask refused: ${errorText(e)}${kind === "exists" ? ` (no task "${request.taskName}" of this export is active or COMPLETED: rename it)` : ""}${why === undefined ? "" : `\nWhy: ${why}`}`);
             }
             const delay = clampToDeadline(backoffDelay(retries++, c.t.retryBaseMs, c.t.retryMaxMs, c.random()), c.now(), c.o.deadline);
             if (delay === undefined) {
@@ -207,8 +222,7 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
             }
             c.emit({ kind: "retry", operation: "CreateExportTask", error: errorText(e), delayMs: delay });
             await c.sleep(delay);
-            // The lost answer may have been a success: look before creating again.
-            const existing = pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+            const existing = await findMine(c, api, request);
             if (existing !== undefined) {
                 return adopt(c, existing);
             }
@@ -241,6 +255,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
     const start = c.now();
     let current = task;
     let polls = 0;
+    let unseen = 0;
     while (!isTerminal(current.statusCode)) {
         const expected = polls++ === 0 ? c.o.expectedDurationMs : undefined;
         const delay = clampToDeadline(expected !== undefined ? expected + 10 : pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
@@ -249,6 +264,10 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const seen = await describeTask(api, task.taskId, options);
+        unseen = seen === undefined ? unseen + 1 : 0;
+        if (unseen >= VANISHED_POLLS) {
+            throw exportError("vanished", `export task ${task.taskId} is no longer listed by DescribeExportTasks: check its account and region.`, current);
+        }
         current = seen === undefined ? current : { ...current, ...seen };
         c.emit({ kind: "status", taskId: task.taskId, statusCode: current.statusCode });
     }

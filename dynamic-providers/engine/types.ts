@@ -10,7 +10,11 @@ export interface ExportRequest {
     readonly logGroupName: string;
     /** Milliseconds since the epoch, inclusive. */
     readonly from: number;
-    /** Milliseconds since the epoch, exclusive. */
+    /**
+     * Milliseconds since the epoch, EXCLUSIVE: an event at exactly `to` belongs to the next range.
+     * CreateExportTask's own `to` is inclusive, so only {@link awsTo} converts it, where the request
+     * is sent and where listed tasks are matched against requests.
+     */
     readonly to: number;
     /** Bucket name. */
     readonly destination: string;
@@ -28,6 +32,7 @@ export interface ExportTaskInfo {
     readonly taskName?: string;
     readonly logGroupName?: string;
     readonly from?: number;
+    /** As AWS lists it: inclusive (see {@link awsTo}). */
     readonly to?: number;
     readonly destination?: string;
     readonly destinationPrefix?: string;

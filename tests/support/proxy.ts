@@ -10,7 +10,11 @@ import * as net from "net";
 /** A fault injected into the next CloudWatch Logs request of a given operation. */
 export type Fault = "throttle" | "500" | "drop" | "drop-after-forward" | "already-finished" | "bucket-acl-denied"
     /** STS AssumeRole only: AccessDenied, as IAM answers for a role created seconds ago. */
-    | "access-denied";
+    | "access-denied"
+    /** CreateExportTask's OperationAbortedException (a conflicting concurrent request; nothing created). */
+    | "operation-aborted"
+    /** CreateExportTask's ResourceAlreadyExistsException, after forwarding the create (a concurrent run's task of that name). */
+    | "already-exists-after-forward";
 
 /** What AWS answers CreateExportTask when the bucket policy lacks the GetBucketAcl grant. */
 export const GET_BUCKET_ACL_FAILED =
@@ -21,6 +25,13 @@ export interface ProxyOptions {
     holdMs?: number;
     /** Answer LimitExceededException while a task is active. Defaults to `true`. */
     enforceLimit?: boolean;
+    /** Added to the `Date` header of every answer (AWS's clock seen from a host whose clock is off). Defaults to 0. */
+    dateOffsetMs?: number;
+    /**
+     * Status polls (DescribeExportTasks by taskId) signed with this access key id are answered `ms`
+     * late: a client that falls behind the others (a slow network, a suspended laptop).
+     */
+    slowPolls?: { accessKeyId: string; ms: number };
 }
 
 interface Tracked {
@@ -53,7 +64,7 @@ export interface Proxy {
     limitRejections: number;
     /** Highest number of simultaneously active tasks seen at any create. */
     maxActive: number;
-    options: Required<ProxyOptions>;
+    options: Required<Omit<ProxyOptions, "slowPolls">> & Pick<ProxyOptions, "slowPolls">;
     /** Queues faults for the next requests of `operation` (e.g. "CreateExportTask"). */
     inject(operation: string, ...faults: Fault[]): void;
     /** Tasks whose name starts with `taskNamePrefix` end FAILED with `message`. */
@@ -112,6 +123,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const send = (res: http.ServerResponse, status: number, headers: http.IncomingHttpHeaders, body: Buffer): void => {
         const h: http.OutgoingHttpHeaders = { ...headers, "content-length": body.length };
         delete h["transfer-encoding"];
+        if (proxy.options.dateOffsetMs !== 0) {
+            h.date = new Date(Date.now() + proxy.options.dateOffsetMs).toUTCString();
+        }
         res.writeHead(status, h);
         res.end(body);
     };
@@ -156,6 +170,10 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             entry.status = 400;
             return jsonError(res, 400, "InvalidParameterException", GET_BUCKET_ACL_FAILED);
         }
+        if (fault === "operation-aborted") {
+            entry.status = 400;
+            return jsonError(res, 400, "OperationAbortedException", "Multiple concurrent requests to update the same resource were in conflict.");
+        }
         if (fault === "already-finished") {
             entry.status = 400;
             return jsonError(res, 400, "InvalidOperationException", "The specified export task has already finished");
@@ -163,6 +181,11 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         const input = JSON.parse(body.toString() || "{}") as Record<string, unknown>;
         if (typeof input.statusCode === "string") {
             entry.statusCode = input.statusCode;
+        }
+        const slow = proxy.options.slowPolls;
+        if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined
+            && String(req.headers.authorization ?? "").includes(`Credential=${slow.accessKeyId}/`)) {
+            await new Promise(r => setTimeout(r, slow.ms));
         }
         const now = Date.now();
         if (operation === "CreateExportTask") {
@@ -186,6 +209,10 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             if (fault === "drop-after-forward") {
                 req.socket.destroy();
                 return;
+            }
+            if (fault === "already-exists-after-forward") {
+                entry.status = 400;
+                return jsonError(res, 400, "ResourceAlreadyExistsException", "The specified resource already exists.");
             }
             return send(res, r.status, r.headers, r.body);
         }
@@ -251,7 +278,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         created: [],
         limitRejections: 0,
         maxActive: 0,
-        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true },
+        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0, slowPolls: options.slowPolls },
         inject(operation, ...f) {
             faults.set(operation, [...(faults.get(operation) ?? []), ...f]);
         },

@@ -1,7 +1,7 @@
 /** The export engine's pure decisions, and the ExportTask input rules. */
 import * as assert from "assert";
 import {
-    backoffDelay, clampToDeadline, classifyError, decideOnSlot, DEFAULT_TIMING, explainExportFailure, exportLocation,
+    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnSlot, matchesRequest, DEFAULT_TIMING, explainExportFailure, exportLocation,
     ExportRequest, ExportTaskInfo, isTerminal, pickAdoptable, pollDelay, shouldCancel,
 } from "../../dynamic-providers/engine";
 import { checkInputs, diffInputs, UNKNOWN } from "../../dynamic-providers/inputs";
@@ -9,8 +9,9 @@ import { checkInputs, diffInputs, UNKNOWN } from "../../dynamic-providers/inputs
 const req: ExportRequest = {
     taskName: "t", logGroupName: "/g", from: 1_700_000_000_000, to: 1_700_000_360_000, destination: "b", destinationPrefix: "exportedlogs",
 };
+/** A task as DescribeExportTasks lists the export `req` describes: `to` inclusive. */
 const task = (id: string, statusCode: string, over: Partial<ExportTaskInfo> = {}): ExportTaskInfo => ({
-    taskId: id, taskName: req.taskName, logGroupName: req.logGroupName, from: req.from, to: req.to,
+    taskId: id, taskName: req.taskName, logGroupName: req.logGroupName, from: req.from, to: req.to - 1,
     destination: req.destination, destinationPrefix: req.destinationPrefix, statusCode, ...over,
 });
 
@@ -26,6 +27,9 @@ describe("engine decisions", () => {
             [{ name: "TimeoutError", message: "Connection timed out" }, "transient"],
             [{ name: "InvalidOperationException", message: "The specified export task has already finished" }, "already-finished"],
             [{ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } }, "not-found"],
+            // CreateExportTask's Errors (API reference): OperationAborted is a conflict, nothing created; retried.
+            [{ name: "OperationAbortedException", message: "Multiple concurrent requests to update the same resource were in conflict.", $metadata: { httpStatusCode: 400 } }, "transient"],
+            [{ name: "ResourceAlreadyExistsException", message: "The specified resource already exists.", $metadata: { httpStatusCode: 400 } }, "exists"],
             [{ name: "InvalidParameterException", message: "GetBucketAcl call on the given bucket failed.", $metadata: { httpStatusCode: 400 } }, "fatal"],
             [{ name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }, "fatal"],
         ];
@@ -64,6 +68,14 @@ describe("engine decisions", () => {
         assert.strictEqual(clampToDeadline(500, 1000, 2000), 500);
         assert.strictEqual(clampToDeadline(5000, 1000, 2000), 1000);
         assert.strictEqual(clampToDeadline(5000, 2000, 2000), undefined);
+    });
+
+    it("one range end: ExportRequest.to is exclusive, CreateExportTask's `to` inclusive (API reference), converted by awsTo alone", () => {
+        // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateExportTask.html, `to`:
+        // "Events with a timestamp later than this time are not exported": an event at `to` is exported.
+        assert.strictEqual(awsTo(1_700_000_360_000), 1_700_000_359_999);
+        assert.ok(matchesRequest(task("x", "COMPLETED"), req), "the task AWS lists for req has to = req.to - 1");
+        assert.ok(!matchesRequest(task("x", "COMPLETED", { to: req.to }), req), "a task that also exported the boundary ms is another export");
     });
 
     it("pickAdoptable takes our active task first, then our completed one, never a failed or foreign one", () => {
@@ -136,6 +148,19 @@ describe("ExportTask inputs (check and diff)", () => {
         for (const f of r.failures) {
             assert.ok(f.reason.startsWith(`[${f.property}] `), f.reason);
         }
+    });
+
+    it("refuses a zone-less time (the host's zone would differ between machines) and impossible dates, naming the argument", () => {
+        const reasons = (from: unknown): string[] => checkInputs({ ...good, from }, now).failures.map(f => f.reason);
+        assert.deepStrictEqual(reasons("2024-05-01T00:00:00"), ["[from] \"2024-05-01T00:00:00\" has no time zone, so each host would read it in its own: " +
+            "add one, e.g. \"2024-05-01T00:00:00Z\"."]);
+        for (const bad of ["2024-02-30", "2024-13-01", "2024-05-01T25:00Z", "2024-02-30T00:00:00Z"]) {
+            assert.deepStrictEqual(reasons(bad), [`[from] "${bad}" is not a real date and time: check the month, the day and the hour.`]);
+        }
+        assert.deepStrictEqual(checkInputs({ ...good, to: "99999999999999999" }, now).failures.map(f => f.reason),
+            ["[to] \"99999999999999999\" is after the year 9999: write ms since the epoch (13 digits)."]);
+        assert.strictEqual(checkInputs({ ...good, from: "2024-05-01" }, now).inputs.from, Date.UTC(2024, 4, 1), "a date is midnight UTC");
+        assert.strictEqual(checkInputs({ ...good, from: "2024-05-01T02:00:00+02:00" }, now).inputs.from, Date.UTC(2024, 4, 1));
     });
 
     it("refuses from >= to", () => {

@@ -1,7 +1,7 @@
 /** runExport / cancelExport against an in-memory ExportApi with a virtual clock. */
 import * as assert from "assert";
 import {
-    cancelExport, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError, ProgressEvent, runExport,
+    awsTo, cancelExport, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError, ProgressEvent, runExport,
 } from "../../dynamic-providers/engine";
 
 interface FakeTask extends ExportTaskInfo {
@@ -24,7 +24,8 @@ class FakeAws implements ExportApi {
         return { ...t, statusCode: this.status(t), statusMessage: this.status(t) === "FAILED" ? "PutObject call on the given bucket failed" : undefined };
     }
     add(r: ExportRequest, finalStatus: ExportStatus = "COMPLETED", durationMs = this.durationMs): FakeTask {
-        const t: FakeTask = { ...r, taskId: `task-${this.tasks.length + 1}`, endsAt: this.now + durationMs, finalStatus };
+        // Stored as AWS lists it: CreateExportTask's inclusive `to`.
+        const t: FakeTask = { ...r, to: awsTo(r.to), taskId: `task-${this.tasks.length + 1}`, endsAt: this.now + durationMs, finalStatus };
         this.tasks.push(t);
         return t;
     }
@@ -142,14 +143,14 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         const r = await runExport(aws, req("deep"), aws.options());
         assert.strictEqual(r.adopted, true);
         assert.strictEqual(r.task.taskId, "task-121");
-        assert.strictEqual(aws.calls.filter(c => c === "describe").length, 3);
+        assert.strictEqual(aws.calls.filter(c => c === "describe").length, 5, "PENDING, RUNNING, then three pages of COMPLETED");
     });
 
     it("does not wait when waitForCompletion is false", async () => {
         const aws = new FakeAws();
         const r = await runExport(aws, req("nowait"), { ...aws.options(), waitForCompletion: false });
         assert.strictEqual(r.task.statusCode, "PENDING");
-        assert.deepStrictEqual(aws.calls, ["describe", "create"]);
+        assert.deepStrictEqual(aws.calls, ["describe", "describe", "describe", "create"], "PENDING, RUNNING and COMPLETED looked up once");
     });
 
     it("creates of one process and key run one at a time", async () => {
@@ -165,6 +166,81 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         const o = { deadline: Date.now() + 10_000, queueKey: "same-account", timing: { pollMinMs: 1 } };
         await Promise.all([1, 2, 3].map(i => runExport(slow, req(`q${i}`), o)));
         assert.strictEqual(max, 1);
+    });
+});
+
+describe("runExport: CreateExportTask's other errors, and tasks that vanish (issue 10 item 9)", () => {
+    const aborted = (): Error => Object.assign(new Error("Multiple concurrent requests to update the same resource were in conflict."),
+        { name: "OperationAbortedException", $metadata: { httpStatusCode: 400 } });
+    const exists = (): Error => Object.assign(new Error("The specified resource already exists."),
+        { name: "ResourceAlreadyExistsException", $metadata: { httpStatusCode: 400 } });
+
+    it("retries OperationAbortedException (nothing was created) and creates once", async () => {
+        const aws = new FakeAws();
+        const create = aws.createExportTask.bind(aws);
+        let refused = 0;
+        aws.createExportTask = async r => {
+            if (refused++ < 2) {
+                aws.calls.push("create");
+                throw aborted();
+            }
+            return create(r);
+        };
+        const events: ProgressEvent[] = [];
+        const r = await runExport(aws, req("aborted"), aws.options({ events }));
+        assert.strictEqual(r.task.statusCode, "COMPLETED");
+        assert.strictEqual(r.adopted, false);
+        assert.strictEqual(aws.tasks.length, 1);
+        assert.deepStrictEqual(events.filter(e => e.kind === "retry").map(e => e.kind === "retry" && e.error),
+            ["OperationAbortedException: Multiple concurrent requests to update the same resource were in conflict.", "OperationAbortedException: " +
+            "Multiple concurrent requests to update the same resource were in conflict."]);
+    });
+
+    it("on ResourceAlreadyExistsException adopts the same export another run created under that name", async () => {
+        const aws = new FakeAws();
+        aws.createExportTask = async r => {
+            aws.calls.push("create");
+            aws.add(r, "COMPLETED", 5000); // a concurrent run won the race
+            throw exists();
+        };
+        const r = await runExport(aws, req("raced"), aws.options());
+        assert.strictEqual(r.adopted, true);
+        assert.strictEqual(r.task.taskId, "task-1");
+        assert.strictEqual(r.task.statusCode, "COMPLETED");
+        assert.strictEqual(aws.tasks.length, 1);
+    });
+
+    it("on ResourceAlreadyExistsException for a FAILED task or another export of that name, refuses naming the task", async () => {
+        const refusal = "CreateExportTask refused: ResourceAlreadyExistsException: The specified resource already exists. (no task \"taken\" of this export " +
+            "is active or COMPLETED: rename it)";
+        const aws = new FakeAws();
+        aws.add(req("taken"), "FAILED", 0);
+        aws.createExportTask = async () => { aws.calls.push("create"); throw exists(); };
+        await assert.rejects(runExport(aws, req("taken"), aws.options()), (e: Error) => {
+            assert.ok(isExportError(e) && e.reason === "rejected");
+            assert.strictEqual(e.message, refusal);
+            return true;
+        });
+        const other = new FakeAws();
+        other.add({ ...req("taken"), from: 1_600_000_000_000 }, "COMPLETED", 0);
+        other.createExportTask = async () => { throw exists(); };
+        await assert.rejects(runExport(other, req("taken"), other.options()), { message: refusal });
+        assert.strictEqual(other.tasks.length, 1, "nothing created under another name");
+    });
+
+    it("a task AWS stops listing ends after 5 polls with an error naming it, instead of waiting for the deadline", async () => {
+        const aws = new FakeAws();
+        aws.durationMs = 3600_000;
+        const all = aws.describeExportTasks.bind(aws);
+        aws.describeExportTasks = async q => (q.taskId !== undefined ? { tasks: [] } : all(q));
+        const start = aws.now;
+        await assert.rejects(runExport(aws, req("gone"), aws.options({ deadlineMs: 7 * 86_400_000 })), (e: Error) => {
+            assert.ok(isExportError(e) && e.reason === "vanished");
+            assert.strictEqual(e.message, "export task task-1 is no longer listed by DescribeExportTasks: check its account and region.");
+            assert.strictEqual(e.task?.taskId, "task-1");
+            return true;
+        });
+        assert.ok(aws.now - start < 60_000, `gave up after ${aws.now - start} ms, not at the 7-day deadline`);
     });
 });
 
