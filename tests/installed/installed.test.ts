@@ -119,9 +119,11 @@ describe("the installed package (npm pack, scratch programs, their own dynamic-p
         }
         const stray = list.filter(p => !/^dist\/.*\.(js|d\.ts)$/.test(p) && !["LICENSE", "README.md", "package.json"].includes(p));
         assert.deepStrictEqual(stray, []);
+        // The ScheduledExport function's bundle, which the component deploys (esbuild, from handlers/).
+        assert.ok(list.includes("dist/bundles/scheduledExport/index.js"), "the ScheduledExport bundle is in the tarball");
         // Every built file comes from a source of this build (no leftovers of removed modules).
         const orphans = list.filter(p => p.startsWith("dist/"))
-            .map(p => p.replace(/^dist\//, "").replace(/\.(js|d\.ts)$/, ".ts"))
+            .map(p => p.replace(/^dist\/bundles\//, "handlers/").replace(/^dist\//, "").replace(/\.(js|d\.ts)$/, ".ts"))
             .filter(p => !fs.existsSync(path.join(REPO, p)));
         assert.deepStrictEqual(orphans, []);
         assert.match(fs.readFileSync(path.join(REPO, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004[\s\S]*END OF TERMS AND CONDITIONS/);

@@ -62,7 +62,7 @@ describe("delivery bucket policy: isolation between source accounts and Hive key
         const size = Number(/would be (\d+) bytes/.exec(message)?.[1]);
         assert.ok(size > POLICY_LIMITS["s3-bucket-policy"].max, message);
         assert.strictEqual(message,
-            `[sourceAccounts] the S3 bucket policy would be ${size} bytes, over AWS's limit of 20480 (${POLICY_LIMITS["s3-bucket-policy"].source}): ` +
+            `[sourceAccounts] the S3 bucket policy would be ${size} bytes, over AWS's limit of 20480 bytes (${POLICY_LIMITS["s3-bucket-policy"].source}): ` +
             "give [sourceOrgId] instead of listing each account, or spread the accounts over several buckets.");
         // Without isolation the same accounts fit: one statement lists them all.
         assert.ok(Buffer.byteLength(JSON.stringify(deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: accounts })), "utf8") <= 20480);

@@ -9,6 +9,7 @@ import {
     destinationTypeOfResourceArn, parseDeliveryDestinationArn, RESOURCE_POLICY_MAX_CHARS, validateDeliveryOptions, validateLogType,
     validateOutputFormat, validateSameRegion,
 } from "../../policies/delivery";
+import { POLICY_LIMITS } from "../../policies/limits";
 import { policyDocument } from "../../policies/types";
 import { DELIVERY_V2_SERVICES } from "../../policies/deliveryServices";
 
@@ -105,7 +106,7 @@ describe("delivery policies: bad input (exact messages)", () => {
             }
             return 0;
         };
-        const source = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html (policyDocument: up to 5,120 characters)";
+        const source = POLICY_LIMITS["logs-resource-policy"].source;
         // Many log groups, one account: the log groups are the cause.
         const many = Array.from({ length: 80 }, (_, i) => `/my/app/group-${i}`);
         const doc = { region: "us-east-1", account: "999999999999", sourceAccounts: ["111122223333"], logGroupNames: many };
@@ -115,7 +116,7 @@ describe("delivery policies: bad input (exact messages)", () => {
         assert.strictEqual(size, sent);
         assert.ok(size > RESOURCE_POLICY_MAX_CHARS, `size ${size}`);
         throwsExactly(() => deliveryLogGroupPolicy(doc),
-            `[logGroupNames] the CloudWatch Logs resource policy would be ${size} characters, over AWS's limit of 5120 (${source}): ` +
+            `[logGroupNames] the CloudWatch Logs resource policy would be ${size} characters, over AWS's limit of 5120 characters (${source}): ` +
             `it lists 80 log groups and 1 source account; deliver to log groups whose names start with /aws/vendedlogs/ and give the single pattern "/aws/vendedlogs/*" instead of listing each log group.`);
         // The advice works: one pattern covers them all.
         const one = deliveryLogGroupPolicy({ ...doc, logGroupNames: ["/aws/vendedlogs/*"] });
@@ -125,7 +126,7 @@ describe("delivery policies: bad input (exact messages)", () => {
         const byAccounts = { ...doc, sourceAccounts: accounts, logGroupNames: ["/aws/vendedlogs/*"] };
         const size2 = sizeIn(() => deliveryLogGroupPolicy(byAccounts));
         throwsExactly(() => deliveryLogGroupPolicy(byAccounts),
-            `[sourceAccounts] the CloudWatch Logs resource policy would be ${size2} characters, over AWS's limit of 5120 (${source}): ` +
+            `[sourceAccounts] the CloudWatch Logs resource policy would be ${size2} characters, over AWS's limit of 5120 characters (${source}): ` +
             "it lists 1 log group and 90 source accounts; give [sourceOrgId] (aws:SourceOrgID) instead of listing each account, or split the accounts across resource policies.");
         assert.ok(deliveryLogGroupPolicy({ ...byAccounts, sourceAccounts: undefined, sourceOrgId: "o-abcdefghij" }));
         // A policy just under the limit passes: 5,120 itself is allowed.
