@@ -21,9 +21,13 @@ export type ErrorKind =
 // Arrays, not Sets: Pulumi's closure serializer cannot serialize a Set (it captures an empty object).
 // OperationAbortedException is CreateExportTask's "Multiple concurrent requests to update the same
 // resource were in conflict" (API reference, Errors): nothing was created, so it is retried.
-// Other throttling and server errors arrive as HTTP 429 or 5xx, handled by status below.
+// The others are the SDK's throttling and transient error names, kept by name as well as by
+// status (429, 5xx) because a proxy or an older endpoint may answer them with a 400.
 const THROTTLING: readonly string[] = [
-    "ThrottlingException", "ServiceUnavailableException", "RequestTimeoutException", "OperationAbortedException",
+    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException", "RequestThrottled", "SlowDown", "ServiceUnavailableException",
+    "ServiceUnavailable", "InternalFailure", "InternalServerError", "RequestTimeout", "RequestTimeoutException",
+    "OperationAbortedException",
 ];
 const NETWORK: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"];
 
