@@ -38,7 +38,7 @@ interface DeliveryCallerFlags extends Omit<DeliveryFlags, "destinationArn"> {
 const OPTIONS = {
     sourceAccount: () => new Option("--source-account <id>", "account whose delivery sources deliver logs (repeatable)").argParser(collect),
     orgId: () => new Option("--org-id <o-id>", "AWS Organizations ID whose accounts deliver logs, instead of --source-account"),
-    permissions: () => new Option("--permissions <v1|v2>", "seed 004's permission model").default("v2"),
+    permissions: () => new Option("--permissions <v1|v2>", "permission model of the service (V1 or V2; CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html)").default("v2"),
     logGroup: () => new Option("--log-group <name>", "log group that receives logs; may end in * (repeatable)").argParser(collect),
     destinationArn: () => new Option("--destination-arn <arn>", "ARN of the delivery destination"),
     destination: () => new Option("--destination <kind>", "s3, cloudwatch-logs, firehose or xray (repeatable)").argParser(collect),
@@ -63,7 +63,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         printDocument(io, () => withArgumentNames(DELIVERY_FLAG_NAMES, build));
 
     policy.command("delivery-bucket")
-        .description("S3 bucket policy for vended-log delivery: AWSLogDeliveryAclCheck and AWSLogDeliveryWrite (seed 004)")
+        .description("S3 bucket policy for vended-log delivery: AWSLogDeliveryAclCheck and AWSLogDeliveryWrite (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html)")
         .addOption(FLAGS.bucket()).addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(OPTIONS.sourceAccount()).addOption(OPTIONS.orgId()).addOption(OPTIONS.permissions())
         .option("--no-list-bucket", "leave s3:ListBucket out of AWSLogDeliveryAclCheck")
@@ -81,7 +81,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         })));
 
     policy.command("delivery-key")
-        .description("KMS key policy for an SSE-KMS bucket receiving vended logs: \"Allow Logs Delivery to use the key\" (seed 004)")
+        .description("KMS key policy for an SSE-KMS bucket receiving vended logs: \"Allow Logs Delivery to use the key\" (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(OPTIONS.sourceAccount()).addOption(OPTIONS.orgId()).addOption(OPTIONS.permissions())
         .action((f: DeliveryFlags) => print(() => deliveryKeyPolicy({
@@ -93,7 +93,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         })));
 
     policy.command("delivery-log-group")
-        .description("CloudWatch Logs resource policy for log groups receiving vended logs (seed 004)")
+        .description("CloudWatch Logs resource policy for log groups receiving vended logs (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(OPTIONS.sourceAccount()).addOption(OPTIONS.orgId()).addOption(OPTIONS.permissions()).addOption(OPTIONS.logGroup())
         .action((f: DeliveryFlags) => print(() => deliveryLogGroupPolicy({
@@ -106,7 +106,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         })));
 
     policy.command("delivery-destination")
-        .description("delivery destination policy letting source accounts CreateDelivery (seed 004, cross-account V2)")
+        .description("delivery destination policy letting source accounts CreateDelivery (cross-account V2 delivery, CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html)")
         .addOption(OPTIONS.destinationArn()).addOption(OPTIONS.sourceAccount()).addOption(OPTIONS.orgId())
         .action((f: DeliveryFlags) => print(() => deliveryDestinationPolicy({
             destinationArn: required(f.destinationArn, "--destination-arn", "give the ARN of the delivery destination"),
@@ -115,7 +115,7 @@ export function registerDeliveryPolicyKinds(policy: Command, io: CliIo = process
         })));
 
     policy.command("delivery-caller")
-        .description("identity policy for whoever sets up vended-log delivery (seed 004, User permissions)")
+        .description("identity policy for whoever sets up vended-log delivery (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html, \"User permissions\")")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition()).addOption(FLAGS.bucket())
         .addOption(OPTIONS.destination()).addOption(OPTIONS.permissions())
         .addOption(new Option("--destination-arn <arn>", "cross-account delivery destination the caller delivers to (repeatable)").argParser(collect))

@@ -86,7 +86,7 @@ export function printDocument(io: CliIo, build: () => PolicyDocument): void {
 /** Registers the `export-*` kinds on the `policy` command. */
 export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
     policy.command("export-bucket")
-        .description("bucket policy letting CloudWatch Logs export into a bucket (seed 003)")
+        .description("bucket policy letting CloudWatch Logs export into a bucket (CloudWatch Logs User Guide, S3ExportTasks.html)")
         .addOption(FLAGS.bucket()).addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.orgId()).addOption(FLAGS.prefix())
         .addOption(FLAGS.logGroup()).addOption(FLAGS.callerArn())
@@ -104,7 +104,7 @@ export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
         })));
 
     policy.command("export-key")
-        .description("KMS key policy for an SSE-KMS export bucket's key (seed 003)")
+        .description("KMS key policy for an SSE-KMS export bucket's key (CloudWatch Logs User Guide, S3ExportTasks.html)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.callerArn())
         .action((f: PolicyFlags) => printPolicyText(io, () => fitExportKeyPolicy({
@@ -115,7 +115,7 @@ export function registerExportPolicyKinds(policy: Command, io: CliIo): void {
         }).text));
 
     policy.command("export-caller")
-        .description("identity policy for whoever calls CreateExportTask (seed 003)")
+        .description("identity policy for whoever calls CreateExportTask (CloudWatch Logs User Guide, S3ExportTasks.html)")
         .addOption(FLAGS.region()).addOption(FLAGS.account()).addOption(FLAGS.partition())
         .addOption(FLAGS.sourceAccount()).addOption(FLAGS.bucket()).addOption(FLAGS.prefix()).addOption(FLAGS.logGroup())
         .addOption(new Option("--kms-key-arn <arn>", "the destination bucket's KMS key"))

@@ -126,7 +126,7 @@ function validateEncryption(args: ExportBucketArgs): void {
     const enc = args.encryption as string | undefined;
     if (enc === "aws:kms:dsse") {
         throw new ValidationError("encryption",
-            `"aws:kms:dsse" (DSSE-KMS) cannot be used: CloudWatch Logs does not support exporting to buckets encrypted with DSSE-KMS (seed 003). ` +
+            `"aws:kms:dsse" (DSSE-KMS) cannot be used: CloudWatch Logs does not support exporting to buckets encrypted with DSSE-KMS (CloudWatch Logs User Guide, S3ExportTasks.html). ` +
             `Use "aws:kms" (SSE-KMS) or "AES256" (SSE-S3).`);
     }
     if (enc !== undefined && enc !== "aws:kms" && enc !== "AES256") {

@@ -115,7 +115,7 @@ function validate(args: ExportCallerRoleArgs): void {
     if (keyRegion !== undefined && known(region) && keyRegion !== region) {
         throw new ValidationError("destinationKmsKeyArn",
             `the key is in "${keyRegion}" but the log groups are in "${region}": an SSE-KMS bucket's key is in the bucket's region, ` +
-            `which must be the log group's region (seed 003). Use the key of a bucket in "${region}".`);
+            `which must be the log group's region (CloudWatch Logs User Guide, S3ExportTasks.html). Use the key of a bucket in "${region}".`);
     }
     const d = args.maxSessionDuration;
     if (d !== undefined && (!Number.isInteger(d) || d < 3600 || d > 43200)) {

@@ -155,7 +155,7 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
     }
     const bucketRegion = location === undefined || location === null || (location as string) === "" ? "us-east-1" : location === "EU" ? "eu-west-1" : location;
     if (bucketRegion !== region) {
-        throw new Error(`[destination] bucket "${bucket}" is in ${bucketRegion} but the log group is in ${region}: exports only go to a bucket in the log group's region (seed 003).`);
+        throw new Error(`[destination] bucket "${bucket}" is in ${bucketRegion} but the log group is in ${region}: exports only go to a bucket in the log group's region (CloudWatch Logs User Guide, S3ExportTasks.html).`);
     }
     let rule: { SSEAlgorithm?: string; KMSMasterKeyID?: string } | undefined;
     try {

@@ -105,7 +105,7 @@ export class ExportTask extends pulumi.dynamic.Resource {
             const ms = typeof t === "number" ? t : Date.parse(t);
             if (!Number.isNaN(ms) && ms <= Date.now() && Date.now() - ms < TWELVE_HOURS_MS) {
                 void pulumi.log.warn(`[to] ${new Date(ms).toISOString()} is within the last 12 hours: log data can take up to ` +
-                    `12 hours to become exportable (seed 001), so this export may miss recent events.`, this);
+                    `12 hours to become exportable (CloudWatch Logs User Guide, S3Export.html), so this export may miss recent events.`, this);
             }
         });
     }

@@ -50,7 +50,7 @@ export interface ResolvedDeliverySources {
 export function validatePermissions(p: string, argument: string): DeliveryPermissions {
     if (p !== "v1" && p !== "v2") {
         throw new ValidationError(argument,
-            `${JSON.stringify(p)} is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in seed 004's table ` +
+            `${JSON.stringify(p)} is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in the table of the CloudWatch Logs User Guide page AWS-logs-and-resource-policy.html ` +
             `(delivery sources, destinations and deliveries) or "v1" for those listed as Supported [V1 Permissions].`);
     }
     return p;
@@ -70,7 +70,7 @@ export function resolveDeliverySources(o: DeliverySourcesOptions): ResolvedDeliv
     }
     if (accounts.length === 0) {
         throw new ValidationError("sourceAccounts",
-            "at least one source account is required (seed 004: aws:SourceAccount lists the accounts for which logs are delivered): " +
+            "at least one source account is required (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html: aws:SourceAccount lists the accounts for which logs are delivered): " +
             "give the 12-digit IDs of the accounts whose delivery sources send logs here, or [sourceOrgId].");
     }
     return { region: o.region, partition, sourceAccounts: validateAccountIds(accounts, "sourceAccounts"), permissions };

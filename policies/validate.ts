@@ -71,7 +71,7 @@ export function validateSources(
     }
     if (accounts === undefined || accounts.length === 0) {
         throw new ValidationError(accountsArg,
-            `at least one source account is required (seed 003: the bucket policy lists the accounts allowed to export): ` +
+            `at least one source account is required (CloudWatch Logs User Guide, S3ExportTasks.html: the bucket policy lists the accounts allowed to export): ` +
             `give the 12-digit IDs of the accounts whose log groups export here, or [${orgArg}].`);
     }
     return { accounts: validateAccountIds(accounts, accountsArg) };
@@ -177,7 +177,7 @@ export function validateSameExportRegion(logGroupRegion: string, destinationRegi
     if (logGroupRegion !== destinationRegion) {
         throw new ValidationError(argument,
             `the destination bucket is in "${destinationRegion}" but the log groups are in "${logGroupRegion}": CloudWatch Logs only exports ` +
-            `to a bucket in the log group's region (seed 003). Deploy the source side to "${destinationRegion}" (its provider's region or [region]), ` +
+            `to a bucket in the log group's region (CloudWatch Logs User Guide, S3ExportTasks.html). Deploy the source side to "${destinationRegion}" (its provider's region or [region]), ` +
             `or export to a bucket in "${logGroupRegion}".`);
     }
 }
@@ -262,7 +262,7 @@ export function validateKmsKeyArn(arn: string, argument: string): string {
     if (typeof arn === "string" && /^(arn:[^:]+:kms:[^:]*:\d*:)?alias\/aws\//.test(arn)) {
         throw new ValidationError(argument,
             `${JSON.stringify(arn)} is an AWS managed key: its key policy cannot grant CloudWatch Logs ` +
-            `kms:GenerateDataKey (seed 003), so exports to it fail. Use a customer managed key (leave [${argument}] out ` +
+            `kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), so exports to it fail. Use a customer managed key (leave [${argument}] out ` +
             `and the component creates one), or SSE-S3.`);
     }
     if (typeof arn !== "string" || !KMS_KEY_ARN.test(arn)) {

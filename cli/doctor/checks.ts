@@ -158,7 +158,7 @@ function confusedDeputy(f: DoctorFacts, result: CheckResult, requests: (account:
     const statements = build(fix);
     return {
         status: "warn", title: result.title,
-        detail: ["allowed without the confused-deputy conditions aws:SourceAccount / aws:SourceArn: any account's log groups could export here (seed 003 recommends them)"],
+        detail: ["allowed without the confused-deputy conditions aws:SourceAccount / aws:SourceArn: any account's log groups could export here (AWS recommends them: CloudWatch Logs User Guide, S3ExportTasks.html)"],
         fix: statements && { text: "replace the statement with this one", statements },
     };
 }
@@ -195,7 +195,7 @@ function regionCheck(f: DoctorFacts): CheckResult {
     }
     return {
         status: "fail", title: `bucket region ${f.bucketRegion} matches the log group's region`,
-        detail: [`the bucket is in ${f.bucketRegion} but the log groups are in ${f.logsRegion}: CloudWatch Logs only exports to a bucket in the log group's region (seed 003)`],
+        detail: [`the bucket is in ${f.bucketRegion} but the log groups are in ${f.logsRegion}: CloudWatch Logs only exports to a bucket in the log group's region (CloudWatch Logs User Guide, S3ExportTasks.html)`],
         fix: { text: `use a bucket in ${f.logsRegion}, or export log groups of ${f.bucketRegion} (--region ${f.bucketRegion})` },
     };
 }
@@ -211,7 +211,7 @@ function encryptionCheck(f: DoctorFacts): CheckResult {
         case "aws:kms:dsse":
             return {
                 status: "fail", title: "encryption: DSSE-KMS (aws:kms:dsse) is not supported by exports",
-                detail: ["CloudWatch Logs cannot export to buckets encrypted with DSSE-KMS (seed 003)"],
+                detail: ["CloudWatch Logs cannot export to buckets encrypted with DSSE-KMS (CloudWatch Logs User Guide, S3ExportTasks.html)"],
                 fix: { text: `switch to SSE-KMS with a customer managed key, or SSE-S3: ${sse} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'` },
             };
         case "aws:kms": {
@@ -219,7 +219,7 @@ function encryptionCheck(f: DoctorFacts): CheckResult {
             if (isAwsManagedKey(e)) {
                 return {
                     status: "fail", title: `encryption: SSE-KMS with the AWS managed key ${name}`,
-                    detail: ["an AWS managed key's policy cannot be changed, so it can never let CloudWatch Logs use it (seed 003)"],
+                    detail: ["an AWS managed key's policy cannot be changed, so it can never let CloudWatch Logs use it (CloudWatch Logs User Guide, S3ExportTasks.html)"],
                     fix: { text: `use a customer managed key whose policy allows CloudWatch Logs (cwlogs-export policy export-key), or SSE-S3: ${sse} ...` },
                 };
             }

@@ -394,7 +394,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
         .addOption(new Option("--prefix <prefix>", `key prefix of the exported objects (default: ${DEFAULT_PREFIX}, AWS's default)`))
         .addOption(new Option("--chunk <size>", "one export task per chunk: hour, day, week or a duration (30m, 6h, 2d)").default("1d"))
         .addOption(new Option("--stream-prefix <prefix>", "export only log streams whose name starts with this"))
-        .addOption(new Option("--role-arn <arn>", "assume this role for the export calls (cross-account caller, seed 003)"))
+        .addOption(new Option("--role-arn <arn>", "assume this role for the export calls (cross-account caller; CloudWatch Logs User Guide, S3ExportTasks.html)"))
         .addOption(new Option("--state <file>", "checkpoint file (default: ./.cwlogs-export/<bucket>-<hash>.json)"))
         .addOption(new Option("--no-wait", "start the next chunk's task (or report the running one) and return without waiting"))
         .addOption(new Option("--cancel-on-interrupt", "on Ctrl-C, cancel the running task instead of leaving it to finish"))

@@ -12,7 +12,7 @@ export function checkFirehoseTags(streamArn: string, tags: Readonly<Record<strin
     if (tags?.[LOG_DELIVERY_ENABLED_TAG] !== "true") {
         throw new ValidationError(argument,
             `the Firehose stream ${JSON.stringify(streamArn)} has no tag ${LOG_DELIVERY_ENABLED_TAG} = "true": the AWSServiceRoleForLogDelivery role only writes ` +
-            `to streams with that tag (seed 004). Add tags: { ${LOG_DELIVERY_ENABLED_TAG}: "true" } to the stream ` +
+            `to streams with that tag (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html). Add tags: { ${LOG_DELIVERY_ENABLED_TAG}: "true" } to the stream ` +
             `(or run \`aws firehose tag-delivery-stream --delivery-stream-name <name> --tags Key=${LOG_DELIVERY_ENABLED_TAG},Value=true\`).`);
     }
 }

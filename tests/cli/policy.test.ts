@@ -49,7 +49,7 @@ describe("cwlogs-export policy", () => {
         ["an account that is not 12 digits", ["export-bucket", "--bucket", "b-1", "--region", "us-east-1", "--source-account", "1234"],
             'cwlogs-export: [--source-account] "1234" is not an AWS account ID: use the 12-digit account number, e.g. "111122223333".\n'],
         ["no source account and no organization", ["export-bucket", "--bucket", "b-1", "--region", "us-east-1"],
-            "cwlogs-export: [--source-account] at least one source account is required (seed 003: the bucket policy lists the accounts allowed to export): " +
+            "cwlogs-export: [--source-account] at least one source account is required (CloudWatch Logs User Guide, S3ExportTasks.html: the bucket policy lists the accounts allowed to export): " +
             "give the 12-digit IDs of the accounts whose log groups export here, or [--org-id].\n"],
         ["a bad organization ID", ["export-bucket", "--bucket", "b-1", "--region", "us-east-1", "--org-id", "o-1"],
             'cwlogs-export: [--org-id] "o-1" is not an AWS Organizations ID: use the ID shown by `aws organizations describe-organization`, ' +
@@ -65,7 +65,7 @@ describe("cwlogs-export policy", () => {
         ["a missing --bucket", ["export-bucket", "--region", "us-east-1", "--account", "111111111111"],
             "cwlogs-export: [--bucket] is required: name the destination bucket.\n"],
         ["an AWS managed key", ["export-caller", "--region", "us-east-1", "--account", "111111111111", "--kms-key-arn", "alias/aws/s3"],
-            'cwlogs-export: [--kms-key-arn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (seed 003), ' +
+            'cwlogs-export: [--kms-key-arn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), ' +
             "so exports to it fail. Use a customer managed key (leave [--kms-key-arn] out and the component creates one), or SSE-S3.\n"],
     ];
     for (const [what, argv, message] of bad) {

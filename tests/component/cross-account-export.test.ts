@@ -263,7 +263,7 @@ describe("examples/cross-account-export: archive (B) and workload (A) through st
             await assert.rejects(settled(program.callerPolicyJson as never), (e: Error) => {
                 assert.ok(e.message.endsWith(
                     '[destinationRegion] the destination bucket is in "eu-west-1" but the log groups are in "us-east-1": CloudWatch Logs only exports ' +
-                    'to a bucket in the log group\'s region (seed 003). Deploy the source side to "eu-west-1" (its provider\'s region or [region]), ' +
+                    'to a bucket in the log group\'s region (CloudWatch Logs User Guide, S3ExportTasks.html). Deploy the source side to "eu-west-1" (its provider\'s region or [region]), ' +
                     'or export to a bucket in "us-east-1".'), e.message);
                 return true;
             });

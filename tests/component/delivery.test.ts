@@ -221,7 +221,7 @@ describe("delivery components (mocks)", function () {
         const bad = new D.DeliveryDestination("fh-bad", { firehose: { deliveryStreamArn: STREAM, lookUpTags: true } });
         await assert.rejects(settledValue(bad.destinationResourceArn), (e: Error) => {
             assert.strictEqual(e.message, `[firehose.deliveryStreamTags] the Firehose stream "${STREAM}" has no tag LogDeliveryEnabled = "true": ` +
-                "the AWSServiceRoleForLogDelivery role only writes to streams with that tag (seed 004). Add tags: { LogDeliveryEnabled: \"true\" } to the stream " +
+                "the AWSServiceRoleForLogDelivery role only writes to streams with that tag (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html). Add tags: { LogDeliveryEnabled: \"true\" } to the stream " +
                 "(or run `aws firehose tag-delivery-stream --delivery-stream-name <name> --tags Key=LogDeliveryEnabled,Value=true`).");
             return true;
         });
@@ -241,7 +241,7 @@ describe("delivery components (mocks)", function () {
         it("a Firehose stream whose tags lack LogDeliveryEnabled", () => {
             throwsExactly(() => new D.DeliveryDestination("untagged", { firehose: { deliveryStreamArn: STREAM, deliveryStreamTags: {} } }),
                 `[firehose.deliveryStreamTags] the Firehose stream "${STREAM}" has no tag LogDeliveryEnabled = "true": the AWSServiceRoleForLogDelivery role only writes ` +
-                `to streams with that tag (seed 004). Add tags: { LogDeliveryEnabled: "true" } to the stream ` +
+                `to streams with that tag (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html). Add tags: { LogDeliveryEnabled: "true" } to the stream ` +
                 "(or run `aws firehose tag-delivery-stream --delivery-stream-name <name> --tags Key=LogDeliveryEnabled,Value=true`).");
         });
         it("a destination ARN of another service, and one in another region", () => {

@@ -204,13 +204,13 @@ describe("ExportBucket (component, mocks)", function () {
             ["both a key ARN and AES256", { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/abcd`, encryption: "AES256" },
                 '[kmsKeyArn] Only one of [kmsKeyArn] and [encryption: "AES256"] can be given: SSE-S3 uses no KMS key. Remove one of them.'],
             ["an AWS managed key alias", { kmsKeyArn: "alias/aws/s3" },
-                '[kmsKeyArn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (seed 003), ' +
+                '[kmsKeyArn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), ' +
                 "so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
             ["an AWS managed key alias ARN", { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/s3` },
-                `[kmsKeyArn] "arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (seed 003), ` +
+                `[kmsKeyArn] "arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), ` +
                 "so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
             ["DSSE-KMS", { encryption: "aws:kms:dsse" as "aws:kms" },
-                '[encryption] "aws:kms:dsse" (DSSE-KMS) cannot be used: CloudWatch Logs does not support exporting to buckets encrypted with DSSE-KMS (seed 003). ' +
+                '[encryption] "aws:kms:dsse" (DSSE-KMS) cannot be used: CloudWatch Logs does not support exporting to buckets encrypted with DSSE-KMS (CloudWatch Logs User Guide, S3ExportTasks.html). ' +
                 'Use "aws:kms" (SSE-KMS) or "AES256" (SSE-S3).'],
             ["a key in another region", { region: "us-west-2", kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/abcd` },
                 "[kmsKeyArn] the key is in us-east-1 but the bucket is in us-west-2: SSE-KMS needs a key in the bucket's region."],

@@ -76,17 +76,17 @@ describe("ExportCallerRole (component, mocks)", () => {
         ["prefixes without a bucket", { trustedPrincipals: [A], destinationPrefixes: ["p"] },
             "[destinationPrefixes] [destinationPrefixes] needs [destinationBucket]: name the bucket the prefixes are in."],
         ["an AWS managed destination key", { trustedPrincipals: [A], destinationBucket: "b-1", destinationKmsKeyArn: "alias/aws/s3" },
-            '[destinationKmsKeyArn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (seed 003), ' +
+            '[destinationKmsKeyArn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), ' +
             "so exports to it fail. Use a customer managed key (leave [destinationKmsKeyArn] out and the component creates one), or SSE-S3."],
         // Seed 003: "Le compartiment S3 doit résider dans la même région que les données du journal à exporter."
         ["a destination bucket in another region", { trustedPrincipals: [A], region: "us-east-1", destinationRegion: "eu-west-1" },
             '[destinationRegion] the destination bucket is in "eu-west-1" but the log groups are in "us-east-1": CloudWatch Logs only exports ' +
-            'to a bucket in the log group\'s region (seed 003). Deploy the source side to "eu-west-1" (its provider\'s region or [region]), ' +
+            'to a bucket in the log group\'s region (CloudWatch Logs User Guide, S3ExportTasks.html). Deploy the source side to "eu-west-1" (its provider\'s region or [region]), ' +
             'or export to a bucket in "us-east-1".'],
         ["a destination key in another region", { trustedPrincipals: [A], region: "us-east-1", destinationBucket: "b-1",
             destinationKmsKeyArn: `arn:aws:kms:eu-west-1:${B}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
             '[destinationKmsKeyArn] the key is in "eu-west-1" but the log groups are in "us-east-1": an SSE-KMS bucket\'s key is in the bucket\'s region, ' +
-            'which must be the log group\'s region (seed 003). Use the key of a bucket in "us-east-1".'],
+            'which must be the log group\'s region (CloudWatch Logs User Guide, S3ExportTasks.html). Use the key of a bucket in "us-east-1".'],
         ["an unknown destination region", { trustedPrincipals: [A], destinationRegion: "eu-middle-1" },
             '[destinationRegion] "eu-middle-1" is not a known AWS region: use a region code such as "us-east-1" (did you mean "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2"?).'],
     ];
@@ -95,7 +95,7 @@ describe("ExportCallerRole (component, mocks)", () => {
         const c = new ExportCallerRole("late-region", { trustedPrincipals: [A], destinationBucket: "b-1", destinationRegion: pulumi.output("eu-west-1") });
         await assert.rejects((c.policyJson as unknown as { promise(): Promise<string> }).promise(), (e: Error) => {
             assert.ok(e.message.endsWith('[destinationRegion] the destination bucket is in "eu-west-1" but the log groups are in "us-east-1": ' +
-                "CloudWatch Logs only exports to a bucket in the log group's region (seed 003). Deploy the source side to \"eu-west-1\" " +
+                "CloudWatch Logs only exports to a bucket in the log group's region (CloudWatch Logs User Guide, S3ExportTasks.html). Deploy the source side to \"eu-west-1\" " +
                 '(its provider\'s region or [region]), or export to a bucket in "us-east-1".'), e.message);
             return true;
         });

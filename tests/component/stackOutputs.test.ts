@@ -53,7 +53,7 @@ describe("requireStackOutput (mocks)", () => {
             `Output "badBucket" of stack "${STACK}" is not usable: "Archive_Bucket" is not a valid S3 bucket name: use only lowercase letters, digits, dots (.) and hyphens (-).`],
         ["an AWS managed key", () => C.requireStackOutput(ref, "kmsKeyArn", () => validateKmsKeyArn("alias/aws/s3", "kmsKeyArn")),
             `Output "kmsKeyArn" of stack "${STACK}" is not usable: "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs ` +
-            "kms:GenerateDataKey (seed 003), so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
+            "kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
         ["a string where a list is expected", () => C.requireStackOutputList(ref, "bucketName"),
             `Output "bucketName" of stack "${STACK}" is a string ("archive-bucket-1"), not a non-empty list of strings: export it as a list of strings from that stack's program.`],
         ["a list item its check refuses", () => C.requireStackOutputList(ref, "callerRoleArns", validateRoleArn),

@@ -22,7 +22,7 @@ describe("ExportTask resource (program side)", () => {
         assert.strictEqual(a.inputs.from, base.from);
     });
 
-    it("warns when [to] is within the last 12 hours (seed 001)", async () => {
+    it("warns when [to] is within the last 12 hours (CloudWatch Logs User Guide, S3Export.html)", async () => {
         const warnings: string[] = [];
         const original = console.warn;
         console.warn = (...m: unknown[]) => { warnings.push(m.join(" ")); };

@@ -84,7 +84,7 @@ describe("cwlogs-export policy delivery-*", () => {
         await rejectsExactly(["delivery-bucket", "--region", "us-east-1", "--source-account", "111122223333"],
             "[--bucket] is required: name the bucket that receives the logs.");
         await rejectsExactly(["delivery-bucket", "--bucket", "b-1", "--region", "us-east-1", "--source-account", "111122223333", "--permissions", "v3"],
-            `[--permissions] "v3" is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in seed 004's table ` +
+            `[--permissions] "v3" is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in the table of the CloudWatch Logs User Guide page AWS-logs-and-resource-policy.html ` +
             `(delivery sources, destinations and deliveries) or "v1" for those listed as Supported [V1 Permissions].`);
         await rejectsExactly(["delivery-destination", "--destination-arn", "arn:aws:s3:::central-logs", "--source-account", "111122223333"],
             `[--destination-arn] "arn:aws:s3:::central-logs" is an ARN of service "s3": give the ARN of a CloudWatch Logs delivery destination, ` +

@@ -141,7 +141,7 @@ describe("delivery policies: bad input (exact messages)", () => {
     it("a Firehose stream without the LogDeliveryEnabled tag", () => {
         throwsExactly(() => checkFirehoseTags("arn:aws:firehose:us-east-1:111122223333:deliverystream/s", { team: "x" }, "firehose.deliveryStreamTags"),
             `[firehose.deliveryStreamTags] the Firehose stream "arn:aws:firehose:us-east-1:111122223333:deliverystream/s" has no tag LogDeliveryEnabled = "true": ` +
-            `the AWSServiceRoleForLogDelivery role only writes to streams with that tag (seed 004). Add tags: { LogDeliveryEnabled: "true" } to the stream ` +
+            `the AWSServiceRoleForLogDelivery role only writes to streams with that tag (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html). Add tags: { LogDeliveryEnabled: "true" } to the stream ` +
             "(or run `aws firehose tag-delivery-stream --delivery-stream-name <name> --tags Key=LogDeliveryEnabled,Value=true`).");
         assert.doesNotThrow(() => checkFirehoseTags("arn:aws:firehose:us-east-1:111122223333:deliverystream/s", { LogDeliveryEnabled: "true" }, "x"));
     });
@@ -156,7 +156,7 @@ describe("delivery policies: bad input (exact messages)", () => {
         throwsExactly(() => deliveryBucketStatements({ bucket: "central-logs", region: "us-east-1", sourceAccounts: ["111122223333"], sourceOrgId: "o-abcdefghij" }),
             "[sourceAccounts] Only one of [sourceAccounts] and [sourceOrgId] can be given: list the accounts whose resources deliver logs here, or name their organization.");
         throwsExactly(() => deliveryKeyStatement({ region: "us-east-1" }),
-            "[sourceAccounts] at least one source account is required (seed 004: aws:SourceAccount lists the accounts for which logs are delivered): " +
+            "[sourceAccounts] at least one source account is required (CloudWatch Logs User Guide, AWS-logs-and-resource-policy.html: aws:SourceAccount lists the accounts for which logs are delivered): " +
             "give the 12-digit IDs of the accounts whose delivery sources send logs here, or [sourceOrgId].");
         throwsExactly(() => deliveryDestinationPolicy({ destinationArn: "arn:aws:logs:us-east-1:999999999999:delivery-destination:d" }),
             "[sourceAccounts] at least one source account is required: give the 12-digit IDs of the accounts whose delivery sources deliver to this destination, or [sourceOrgId].");
@@ -164,7 +164,7 @@ describe("delivery policies: bad input (exact messages)", () => {
 
     it("a permission model other than v1/v2; the S3 caller policy without a bucket", () => {
         throwsExactly(() => deliveryKeyStatement({ region: "us-east-1", sourceAccounts: ["111122223333"], permissions: "v3" as "v1" }),
-            `[permissions] "v3" is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in seed 004's table ` +
+            `[permissions] "v3" is not a permission model: use "v2" for services listed as Supported [V2 Permissions] in the table of the CloudWatch Logs User Guide page AWS-logs-and-resource-policy.html ` +
             `(delivery sources, destinations and deliveries) or "v1" for those listed as Supported [V1 Permissions].`);
         throwsExactly(() => deliveryCallerPolicy({ region: "us-east-1", account: "111122223333", destinations: ["s3"] }),
             `[bucket] the bucket is required with destination "s3": give the name of the bucket that receives the logs.`);

@@ -266,7 +266,7 @@ describe("export policies: bad input (exact messages)", () => {
         ["an account ID that is not 12 digits", () => exportBucketPolicy({ ...base, sourceAccounts: ["12345"] }),
             '[sourceAccounts] "12345" is not an AWS account ID: use the 12-digit account number, e.g. "111122223333".'],
         ["an empty account list with no organization", () => exportBucketPolicy({ ...base, sourceAccounts: [] }),
-            "[sourceAccounts] at least one source account is required (seed 003: the bucket policy lists the accounts allowed to export): " +
+            "[sourceAccounts] at least one source account is required (CloudWatch Logs User Guide, S3ExportTasks.html: the bucket policy lists the accounts allowed to export): " +
             "give the 12-digit IDs of the accounts whose log groups export here, or [sourceOrgId]."],
         ["an organization ID that is not o-...", () => exportBucketPolicy({ ...base, sourceAccounts: undefined, sourceOrgId: "org-123" }),
             '[sourceOrgId] "org-123" is not an AWS Organizations ID: use the ID shown by `aws organizations describe-organization`, ' +
@@ -286,7 +286,7 @@ describe("export policies: bad input (exact messages)", () => {
             'or "arn:aws:iam::111122223333:user/CWLExportUser".'],
         ["an AWS managed key for the caller", () => exportCallerPolicy({ region: REGION, account: A1, kmsKeyArn: `arn:aws:kms:${REGION}:${A1}:alias/aws/s3` }),
             `[kmsKeyArn] "arn:aws:kms:${REGION}:${A1}:alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs ` +
-            "kms:GenerateDataKey (seed 003), so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
+            "kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), so exports to it fail. Use a customer managed key (leave [kmsKeyArn] out and the component creates one), or SSE-S3."],
     ];
     for (const [what, fn, message] of cases) {
         it(`refuses ${what}`, () => {
