@@ -121,7 +121,7 @@ describe("cwlogs-export doctor (moto)", function () {
     it("fails a bucket in another region than the log group", async () => {
         const r = await run("doctor", "--bucket", "eu-bucket");
         assert.strictEqual(r.code, 1);
-        assert.match(r.stdout, /^FAIL {2}bucket region eu-west-1 matches the log group's region\n {6}the bucket is in eu-west-1 but the log groups are in us-east-1: CloudWatch Logs only exports to a bucket in the log group's region \(seed 003\)\n {6}fix: use a bucket in us-east-1, or export log groups of eu-west-1 \(--region eu-west-1\)$/m);
+        assert.match(r.stdout, /^FAIL {2}bucket region eu-west-1 matches the log group's region\n {6}the bucket is in eu-west-1 but the log groups are in us-east-1: CloudWatch Logs only exports to a bucket in the log group's region \(CloudWatch Logs User Guide, S3ExportTasks\.html\)\n {6}fix: use a bucket in us-east-1, or export log groups of eu-west-1 \(--region eu-west-1\)$/m);
         assert.match(r.stdout, /Result: export would FAIL: 1 problem\.\n$/);
         assert.strictEqual(r.stderr, 'cwlogs-export: doctor: 1 check failed: exports to "eu-bucket" would fail; apply the fixes above.\n');
     });
