@@ -146,16 +146,13 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         }
     });
 
-    it("exports events on window boundaries exactly once (read back from the objects)", async function () {
+    it("exports events on window boundaries exactly once (read back from the objects)", async () => {
         assert.ok(catchUp !== undefined, "needs the catch-up test's exports");
-        // CreateExportTask's `to` is inclusive; the handler passes exclusive window ends and the engine
-        // sends `to - 1`. Until the engine does (branch `exact`), the first millisecond of each day is
-        // exported by two windows: this test then says so instead of failing the suite.
+        // CreateExportTask's `to` is inclusive (API reference); the handler passes exclusive window
+        // ends and the engine sends `to - 1`, so a day's task ends 1 ms before the next day.
         const first = await f.logs.send(new DescribeExportTasksCommand({ taskId: catchUpTaskId }));
         const task = first.exportTasks?.[0];
-        if (task?.to !== undefined && task.from !== undefined && (task.to - task.from) % DAY_MS === 0) {
-            this.skip();
-        }
+        assert.strictEqual((task?.to ?? 0) - (task?.from ?? 0), DAY_MS - 1, "a day's window is sent as [start, end - 1 ms]");
         assert.deepStrictEqual(catchUp.lines.map(l => l.message).sort(), [...catchUp.messages].sort(), "each event exactly once");
     });
 
