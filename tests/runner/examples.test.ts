@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Registration, RecordingMonitor, UNKNOWN } from "../support/monitor";
 import { pwdAndEntry, readProject } from "../support/pulumiProgram";
+import { decide } from "../support/simulate";
+import type { PolicyDocument } from "../../policies/types";
 import { ARCHIVE_ACCOUNT, REPO, runs, startAll, WORKLOAD_ACCOUNT } from "./runs";
 
 const EXPORT_TASK = "pulumi-nodejs:dynamic/cwlogs:ExportTask";
@@ -137,6 +139,15 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
     });
 
     describe("examples/v2-delivery", () => {
+        const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+        const DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
+        const SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+        const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
+        const ACCOUNT = "123456789012";
+        /** The CloudWatch Logs destinations: those whose destination resource is a log group. */
+        const logGroupDestinations = (m: RecordingMonitor) => m.ofType(DESTINATION).filter(d =>
+            ((d.inputs.deliveryDestinationConfiguration as { destinationResourceArn?: string } | undefined)?.destinationResourceArn ?? "").includes(":log-group:"));
+
         it("registers one DeliveryChain whose source delivers to its three destinations, and its outputs", async () => {
             const r = await runs.v2Delivery();
             const m = r.monitor;
@@ -147,11 +158,11 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             for (const d of ["kb-archive", "kb-search", "kb-stream"]) {
                 assert.strictEqual(m.named(d, "cwlogs:delivery:DeliveryDestination").parent, chain.urn);
             }
-            const source = m.named("kb-source-source", "aws:cloudwatch/logDeliverySource:LogDeliverySource");
+            const source = m.named("kb-source-source", SOURCE);
             assert.strictEqual(source.inputs.resourceArn, "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678");
-            const deliveries = m.ofType("aws:cloudwatch/logDelivery:LogDelivery");
+            const deliveries = descendants(m, chain).filter(d => d.type === DELIVERY);
             assert.strictEqual(deliveries.length, 3);
-            const destinationArns = m.ofType("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")
+            const destinationArns = descendants(m, chain).filter(d => d.type === DESTINATION)
                 .map(d => `arn:aws:logs:us-east-1:123456789012:delivery-destination:${d.inputs.name ?? `${d.name}-0123abcd`}`).sort();
             assert.deepStrictEqual(deliveries.map(d => d.inputs.deliveryDestinationArn).sort(), destinationArns);
             for (const d of deliveries) {
@@ -160,6 +171,86 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             // The stream destination waits for the Firehose stream it names.
             assert.ok(m.named("kb-stream-destination").dependencies.includes(m.named("kb-logs").urn));
             assert.deepStrictEqual(Object.keys(m.stackOutputs.deliveryArns as object).sort(), ["archive", "search", "stream"]);
+            // Every delivery of the stack points at a destination of the stack (the further knowledge bases' too).
+            const allDestinations = m.ofType(DESTINATION).map(d => `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:${d.name}-0123abcd`).sort();
+            assert.deepStrictEqual(m.ofType(DELIVERY).map(d => d.inputs.deliveryDestinationArn).sort(), allDestinations);
+        });
+
+        it("one account-level resource policy (DeliveryLogGroupsPolicy) for all its CloudWatch Logs destinations, which wait for it", async () => {
+            // AWS allows 10 account-level CloudWatch Logs resource policies per region (PutResourcePolicy,
+            // "Policy limits"): one per destination would fail at the eleventh.
+            const { monitor: m } = await runs.v2Delivery();
+            const policies = m.ofType("aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+            assert.deepStrictEqual(policies.map(p => p.name), ["vendedlogs-policy"]);
+            const [policy] = policies;
+            assert.strictEqual(policy.parent, m.named("vendedlogs", "cwlogs:delivery:DeliveryLogGroupsPolicy").urn);
+            assert.strictEqual(policy.inputs.policyName, "vendedlogs");
+            assert.strictEqual(m.stackOutputs.resourcePolicyName, "vendedlogs");
+            const destinations = logGroupDestinations(m);
+            // The knowledge base of the DeliveryChain "kb" and the two of `moreKnowledgeBaseArns` (Pulumi.dev.yaml).
+            assert.deepStrictEqual(destinations.map(d => d.name).sort(),
+                ["kb-kb2reports-search-destination", "kb-kb3support-search-destination", "kb-search-destination"]);
+            for (const d of destinations) {
+                assert.ok(d.dependencies.includes(policy.urn), `${d.name} does not wait for the shared resource policy`);
+            }
+            const logGroups = m.ofType(LOG_GROUP);
+            assert.deepStrictEqual(logGroups.map(g => g.inputs.name).sort(),
+                ["/aws/vendedlogs/bedrock/KB2REPORTS", "/aws/vendedlogs/bedrock/KB3SUPPORT", "/aws/vendedlogs/bedrock/kb"]);
+            // The policy as registered lets the delivery service write into each of them for this
+            // account's delivery sources, and into nothing outside /aws/vendedlogs/.
+            const document = JSON.parse(policy.inputs.policyDocument as string) as PolicyDocument;
+            const put = (group: string) => decide({
+                principal: "delivery.logs.amazonaws.com", action: "logs:PutLogEvents",
+                resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${group}:log-stream:s1`, resourceAccount: ACCOUNT,
+                context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-source:kb-source-source-0123abcd` },
+                resourcePolicy: document,
+            });
+            for (const g of logGroups) {
+                assert.strictEqual(await put(g.inputs.name as string), "Allowed", `${g.inputs.name as string}`);
+            }
+            assert.strictEqual(await put("/bedrock/kb"), "ImplicitlyDenied");
+        });
+
+        it("lifecycle defaults: log groups retained on destroy, the bucket after its key and not force-destroyed, sources replaced delete-first", async () => {
+            const { monitor: m } = await runs.v2Delivery();
+            // README, DeliveryDestination: retainOnDestroy (default true) is @pulumi/aws skipDestroy.
+            for (const g of m.ofType(LOG_GROUP)) {
+                assert.strictEqual(g.inputs.skipDestroy, true, `${g.name} would be deleted with its logs on destroy`);
+                assert.strictEqual(g.inputs.retentionInDays, 30);
+                assert.notStrictEqual(g.retainOnDelete, false);
+            }
+            const bucket = m.named("kb-archive-bucket-bucket", "aws:s3/bucket:Bucket");
+            assert.notStrictEqual(bucket.inputs.forceDestroy, true);
+            assert.ok(bucket.dependencies.includes(m.named("kb-archive-bucket-key").urn), "the bucket does not depend on its KMS key");
+            // One delivery source per resource and log type, and PutDeliverySource overwrites by name.
+            const sources = m.ofType(SOURCE);
+            assert.strictEqual(sources.length, 3);
+            for (const s of sources) {
+                assert.strictEqual(s.deleteBeforeReplace, true, `${s.name} is not replaced delete-first`);
+            }
+            // Destinations without a fixed name get a new one on replace: no need to delete first.
+            for (const d of m.ofType(DESTINATION)) {
+                assert.strictEqual(d.deleteBeforeReplace, d.inputs.name !== undefined, d.name);
+            }
+        });
+
+        it("deliveries that share a source are created one after the other (each waits for the one before)", async () => {
+            const { monitor: m } = await runs.v2Delivery();
+            let longest = 0;
+            for (const source of m.ofType(SOURCE)) {
+                const name = source.inputs.name ?? `${source.name}-0123abcd`;
+                // In registration order, which is the order the program created them.
+                const deliveries = m.ofType(DELIVERY).filter(d => d.inputs.deliverySourceName === name);
+                assert.ok(deliveries.length >= 1, `no delivery from ${source.name}`);
+                for (let i = 1; i < deliveries.length; i++) {
+                    assert.ok(deliveries[i].dependencies.includes(deliveries[i - 1].urn),
+                        `${deliveries[i].name} does not wait for ${deliveries[i - 1].name}`);
+                }
+                longest = Math.max(longest, deliveries.length);
+            }
+            assert.strictEqual(longest, 3);
+            assert.deepStrictEqual(descendants(m, m.named("kb-source", "cwlogs:delivery:DeliverySource")).filter(d => d.type === DELIVERY).map(d => d.name),
+                ["kb-source-delivery-archive", "kb-source-delivery-search", "kb-source-delivery-stream"]);
         });
     });
 

@@ -63,6 +63,12 @@ export interface Registration {
     id: string;
     /** A ReadResource (e.g. a StackReference), not a registration. */
     read: boolean;
+    /** The `deleteBeforeReplace` option (false when not given). */
+    deleteBeforeReplace: boolean;
+    /** The `retainOnDelete` option (undefined when not given: the engine's default, delete). */
+    retainOnDelete?: boolean;
+    /** The `replaceOnChanges` option (property paths). */
+    replaceOnChanges: string[];
     /** What RegisterResourceOutputs recorded for this resource (components and the root stack), plain. */
     outputs?: Props;
     /** The same, as sent. */
@@ -366,6 +372,10 @@ export class RecordingMonitor {
         this.resources.push({
             type, name, urn, custom, parent, dependencies: req.getDependenciesList(), provider, providers,
             propertyDependencies, inputs, wireInputs, id, read: false,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            // An optional field: unset means the option was not given.
+            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+            replaceOnChanges: req.getReplaceonchangesList(),
         });
         const resp = new resproto.RegisterResourceResponse();
         resp.setUrn(urn);
@@ -401,6 +411,7 @@ export class RecordingMonitor {
         this.resources.push({
             type, name, urn, custom: true, parent, dependencies: req.getDependenciesList(), provider: req.getProvider(),
             providers: {}, propertyDependencies: {}, inputs: plain(wireInputs) as Props, wireInputs, id: stackName, read: true,
+            deleteBeforeReplace: false, replaceOnChanges: [],
         });
         const secretOutputNames = Object.keys(outputs).filter(k => (outputs[k] as Props | null)?.[SIG_KEY] === SECRET_SIG);
         const resp = new resproto.ReadResourceResponse();
