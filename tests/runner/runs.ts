@@ -117,6 +117,8 @@ export const runs = {
     multiAccountWithoutAccounts: () => once("multi-account-no-accounts", () => run({
         dir: "examples/multi-account", config: { accounts: [] },
     }, true)),
+    /** `pulumi up` in examples/scheduled-export (its ScheduledExport's code archive is the built bundle). */
+    scheduledExport: () => once("scheduled-export", () => run({ dir: "examples/scheduled-export" })),
     /** Cross-account delivery: the archive (account B) first... */
     deliveryArchive: () => once("delivery-archive", () => run({
         dir: "examples/cross-account-delivery/archive", monitor: { accountId: ARCHIVE_ACCOUNT },
@@ -134,7 +136,7 @@ export const runs = {
 /** Starts every run (each waits for what it reads); the tests then await the ones they check. */
 export function startAll(): void {
     // The heads of the longest chains first, so the chains' later runs do not wait at the end.
-    for (const start of [runs.exportWorkloadRole, runs.deliveryArchive, runs.sameAccount, runs.rootPreview, runs.v2Delivery,
+    for (const start of [runs.exportWorkloadRole, runs.deliveryArchive, runs.sameAccount, runs.rootPreview, runs.v2Delivery, runs.scheduledExport,
         runs.exportArchive, runs.exportWorkload, runs.multiAccount, runs.deliveryWorkload, runs.multiAccountWithoutAccounts, runs.exportArchiveBadWorkload]) {
         start();
     }
