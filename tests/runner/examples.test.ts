@@ -56,7 +56,7 @@ describe("entry points of the Pulumi projects (tests/runner)", () => {
 });
 
 describe("examples under Pulumi's program runner (tests/runner)", function () {
-    // Eleven program runs, two at a time; each loads @pulumi/aws and transpiles the library.
+    // Thirteen program runs, two at a time; each loads @pulumi/aws and transpiles the library.
     this.timeout(400_000);
 
     before(() => startAll());
@@ -297,6 +297,40 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
                 assert.ok(task.dependencies.includes(dep), `the export does not wait for ${dep}`);
             }
             assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
+        });
+
+        it("with scheduledExport on: a ScheduledExport of the same log groups into the archive's bucket, prefix and key; its role joins callerRoleArns", async () => {
+            const archive = (await runs.exportArchive()).monitor.stackOutputs;
+            const { monitor: m } = await runs.exportWorkloadScheduled();
+            noErrors(m);
+            const component = m.named("scheduled", "cwlogs:export:ScheduledExport");
+            assert.strictEqual(component.parent, m.stackResource.urn);
+            assert.strictEqual(m.named("scheduled-function").parent, component.urn);
+            const fn = m.named("scheduled-function", "aws:lambda/function:Function");
+            const config = JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+            assert.strictEqual(config.bucket, archive.bucketName);
+            assert.strictEqual(config.prefix, archive.prefix);
+            assert.deepStrictEqual(config.logGroupNames, ["my-log-group"]);
+            const policy = m.named("scheduled-policy", "aws:iam/rolePolicy:RolePolicy").inputs.policy as string;
+            for (const arn of [archive.kmsKeyArn as string, `arn:aws:s3:::${archive.bucketName}/${archive.prefix}/*`]) {
+                assert.ok(policy.includes(arn), `the function's policy does not name ${arn}: ${policy}`);
+            }
+            assert.deepStrictEqual(m.stackOutputs.callerRoleArns, [
+                `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`, `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/scheduled-role-0123abcd`,
+            ]);
+            // The flag adds, it does not change: the one-off export is still there.
+            assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
+        });
+
+        it("step 4: the archive, up again, names the scheduled export's role in its bucket and key policies", async () => {
+            const { monitor: before } = await runs.exportArchive();
+            const { monitor: m } = await runs.exportArchiveScheduled();
+            noErrors(m);
+            const scheduledRole = `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/scheduled-role-0123abcd`;
+            assert.deepStrictEqual(m.stackOutputs.callerPrincipalArns, [`arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`, scheduledRole]);
+            assert.ok((m.named("archive-policy").inputs.policy as string).includes(scheduledRole));
+            assert.ok(!(before.named("archive-policy").inputs.policy as string).includes(scheduledRole), "the first archive run named it already");
+            assert.ok((m.named("archive-key").inputs.policy as string).includes(scheduledRole), "the key policy does not name the scheduled role");
         });
 
         it("a malformed output of the workload stack fails the run at once, with the output named (no hang)", async () => {
