@@ -21,8 +21,8 @@
  * Optionally (`pulumi config set scheduledExport true`, export phase only: it needs the archive's
  * bucket) a ScheduledExport keeps exporting the same log groups day by day into the archive. Its
  * function's role is a second export caller: it joins `callerRoleArns`, so `pulumi up` the archive
- * stack once more for its bucket and key policies to name it (until then the function's hourly
- * ticks are denied and retried; nothing is lost, each day waits in the state table).
+ * stack once more for its bucket and key policies to name it (until then its exports are denied
+ * and retried, backing off up to 6 hours; no day is skipped, each waits in the state table).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
