@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_ENV, ScheduleConfig } from "../handlers/scheduledExport/config";
 import { HOUR_MS } from "../handlers/scheduledExport/windows";
 import { partitionOfRegion } from "../policies/partition";
-import { ValidationError, validateBucketName, validateKmsKeyArn } from "../policies/validate";
+import { ValidationError, validateBucketName, validateKmsKeyArn, validatePrefix } from "../policies/validate";
 import { asResourceError } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 import { scheduledExportPolicy } from "./scheduledExportPolicy";
@@ -68,7 +68,12 @@ export class ScheduledExport extends pulumi.ComponentResource {
         const region = args.region !== undefined ? pulumi.output(args.region) : aws.getRegionOutput({}, parent).region;
         const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
         const partition = region.apply(r => partitionOfRegion(r) ?? "aws");
-        const prefix = (args.prefix ?? "exportedlogs").replace(/\/+$/, "");
+        const prefix = pulumi.output(args.prefix ?? "exportedlogs").apply(p => asResourceError(this, () => {
+            if (p !== "") {
+                validatePrefix(p, "prefix");
+            }
+            return p.replace(/\/+$/, "");
+        }));
         const regionArg = args.region === undefined ? {} : { region: args.region };
 
         const table = new aws.dynamodb.Table(`${name}-state`, {
@@ -95,21 +100,21 @@ export class ScheduledExport extends pulumi.ComponentResource {
             }),
             tags: args.tags,
         }, parent);
-        const policyJson = pulumi.all([region, accountId, partition, args.bucketName, args.kmsKeyArn, table.arn, logGroup.arn])
-            .apply(([r, account, p, bucket, key, tableArn, logGroupArn]) => asResourceError(this, () => {
+        const policyJson = pulumi.all([region, accountId, partition, args.bucketName, args.kmsKeyArn, table.arn, logGroup.arn, prefix])
+            .apply(([r, account, p, bucket, key, tableArn, logGroupArn, keyPrefix]) => asResourceError(this, () => {
                 validateBucketName(bucket, "bucketName");
                 if (key !== undefined) {
                     validateKmsKeyArn(key, "kmsKeyArn");
                 }
                 return JSON.stringify(scheduledExportPolicy({
                     region: r, account, partition: p, logGroupNames: args.logGroupNames ?? [], logGroupNamePrefixes: args.logGroupNamePrefixes ?? [],
-                    tagged: args.tag !== undefined, bucket, prefix, kmsKeyArn: key, tableArn, functionLogGroupArn: logGroupArn,
+                    tagged: args.tag !== undefined, bucket, prefix: keyPrefix, kmsKeyArn: key, tableArn, functionLogGroupArn: logGroupArn,
                 }));
             }));
         const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson }, parent);
 
-        const config = pulumi.all([table.name, args.bucketName]).apply(([tableName, bucket]): string => JSON.stringify({
-            tableName, bucket, prefix,
+        const config = pulumi.all([table.name, args.bucketName, prefix]).apply(([tableName, bucket, keyPrefix]): string => JSON.stringify({
+            tableName, bucket, prefix: keyPrefix,
             layout: args.layout ?? "date",
             windowMs: (args.windowHours ?? 24) * HOUR_MS,
             lagMs: (args.lagHours ?? 12) * HOUR_MS,

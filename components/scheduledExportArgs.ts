@@ -22,9 +22,10 @@ export interface ScheduledExportArgs {
      * Key prefix of the exports, without leading "/". Objects land at
      * `<prefix>/<log group>/<yyyy>/<mm>/<dd>/<taskId>/<log stream>/000000.gz`
      * (the log group's leading "/" dropped). The bucket's policy must let CloudWatch Logs write under it
-     * (ExportBucket `destinationPrefixes`). Defaults to `"exportedlogs"`, CreateExportTask's default.
+     * (ExportBucket `destinationPrefixes`). May be another stack's output (e.g. an archive account's
+     * prefix). Defaults to `"exportedlogs"`, CreateExportTask's default.
      */
-    prefix?: string;
+    prefix?: pulumi.Input<string>;
     /** `"date"` (`<yyyy>/<mm>/<dd>`) or `"hive"` (`dt=<yyyy-mm-dd>`, for Athena partition projection). Defaults to `"date"`. */
     layout?: "date" | "hive";
     /**

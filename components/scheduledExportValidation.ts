@@ -26,8 +26,10 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     if (args.tag !== undefined && (args.tag.key === "" || args.tag.key.startsWith("aws:"))) {
         throw new ValidationError("tag", `${JSON.stringify(args.tag.key)} is not a usable tag key: name a non-empty key not starting with "aws:".`);
     }
-    if (args.prefix !== undefined && args.prefix !== "") {
-        validatePrefix(args.prefix, "prefix");
+    // An output (e.g. from a StackReference) is checked when it resolves, with the bucket.
+    const prefix = plain(args.prefix);
+    if (known(prefix) && prefix !== undefined && prefix !== "") {
+        validatePrefix(prefix, "prefix");
     }
     if (args.layout !== undefined && args.layout !== "date" && args.layout !== "hive") {
         throw new ValidationError("layout", `${JSON.stringify(args.layout)} is not a layout: use "date" (yyyy/mm/dd) or "hive" (dt=yyyy-mm-dd).`);

@@ -302,6 +302,9 @@ describe("examples/cross-account-export: archive (B) and workload (A) through st
             mocks(A, WORKLOAD);
             assert.throws(() => loadProgram("cross-account-export/workload", WORKLOAD, { ...workloadConfig("export"), phase: "later" }),
                 { message: '[phase] "later" is not a phase: use "role" (only the caller role, for the archive to name) or "export" (permissions on the archive and the exports).' });
+            assert.throws(() => loadProgram("cross-account-export/workload", WORKLOAD, { ...workloadConfig("role"), scheduledExport: true }),
+                { message: '[scheduledExport] the scheduled export writes into the archive\'s bucket, which the "role" phase does not read yet: ' +
+                    'set it after the archive stack is up, with phase "export" (`pulumi config set phase export`).' });
         });
     });
 });

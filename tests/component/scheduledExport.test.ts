@@ -5,7 +5,9 @@
  */
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
+import { settled } from "../support/programs";
 import type { ScheduledExport as ScheduledExportClass, ScheduledExportArgs } from "../../components";
 import { PolicyDocument } from "../../policies";
 import { decide } from "../support/simulate";
@@ -191,6 +193,22 @@ describe("ScheduledExport (component, mocks)", () => {
             assert.deepStrictEqual(m.resources.filter(r => r.custom).map(r => r.name), []);
         });
     }
+
+    it("takes the prefix from an output (another stack's), into the function's config and its role's policy", async () => {
+        const c = new ScheduledExport("from-output", { logGroupNames: ["/app/api"], bucketName: "archive-bucket", prefix: pulumi.output("exports-7f3a9c/") });
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        await m.settled();
+        const config = JSON.parse((m.named("from-output-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        assert.strictEqual(config.prefix, "exports-7f3a9c");
+        assert.ok(JSON.stringify(policy).includes("arn:aws:s3:::archive-bucket/exports-7f3a9c/*"), JSON.stringify(policy));
+    });
+
+    it("refuses a bad prefix from an output when it resolves, before the role's policy or the function", async () => {
+        const c = new ScheduledExport("bad-output", { logGroupNames: ["/app/api"], bucketName: "archive-bucket", prefix: pulumi.output("/logs") });
+        await assert.rejects(settled(c.policyJson), (e: Error) => e.message.endsWith('[prefix] "/logs" starts with "/": S3 keys have no leading slash, so write "logs".'));
+        await m.settled();
+        assert.deepStrictEqual(m.resources.filter(r => r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:lambda/function:Function"), []);
+    });
 });
 
 describe("examples/scheduled-export (mocks)", () => {

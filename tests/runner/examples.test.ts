@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Registration, RecordingMonitor, UNKNOWN } from "../support/monitor";
+import { ARCHIVE_SIG, ASSET_SIG, Registration, RecordingMonitor, SIG_KEY, UNKNOWN } from "../support/monitor";
 import { pwdAndEntry, readProject } from "../support/pulumiProgram";
 import { decide } from "../support/simulate";
 import type { PolicyDocument } from "../../policies/types";
@@ -58,7 +58,7 @@ describe("entry points of the Pulumi projects (tests/runner)", () => {
 });
 
 describe("examples under Pulumi's program runner (tests/runner)", function () {
-    // Ten program runs, two at a time; each loads @pulumi/aws and transpiles the library.
+    // Thirteen program runs, two at a time; each loads @pulumi/aws and transpiles the library.
     this.timeout(400_000);
 
     before(() => startAll());
@@ -254,6 +254,102 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
         });
     });
 
+    describe("examples/scheduled-export", () => {
+        const SCHEDULED = "cwlogs:export:ScheduledExport";
+
+        it("registers the ScheduledExport beside its ExportBucket, and each child under it with its type", async () => {
+            const r = await runs.scheduledExport();
+            const m = r.monitor;
+            assert.strictEqual(r.program, path.join(REPO, "examples/scheduled-export/index.ts"));
+            noErrors(m);
+            const component = m.named("daily", SCHEDULED);
+            assert.strictEqual(component.parent, m.stackResource.urn);
+            assert.ok(!component.custom);
+            assert.strictEqual(m.named("archive", "cwlogs:export:ExportBucket").parent, m.stackResource.urn);
+            assert.deepStrictEqual(m.resources.filter(x => x.parent === component.urn).map(x => `${x.type} ${x.name}`).sort(), [
+                "aws:cloudwatch/logGroup:LogGroup daily-logs",
+                "aws:dynamodb/table:Table daily-state",
+                "aws:iam/role:Role daily-role",
+                "aws:iam/role:Role daily-scheduler-role",
+                "aws:iam/rolePolicy:RolePolicy daily-policy",
+                "aws:iam/rolePolicy:RolePolicy daily-scheduler-policy",
+                "aws:lambda/function:Function daily-function",
+                "aws:scheduler/schedule:Schedule daily-schedule",
+            ]);
+            assert.strictEqual(m.named("daily-function").urn,
+                "urn:pulumi:dev::cwlogs-export-scheduled-export::cwlogs:export:ScheduledExport$aws:lambda/function:Function::daily-function");
+            // dependsOn: [archive] reaches the engine as every resource of the ExportBucket.
+            for (const child of m.resources.filter(x => x.parent === m.named("archive").urn)) {
+                assert.ok(component.dependencies.includes(child.urn), `the ScheduledExport does not wait for ${child.name}`);
+            }
+        });
+
+        it("keeps the state table and the function's log group on destroy (retainOnDelete), and only those", async () => {
+            const { monitor: m } = await runs.scheduledExport();
+            const retained = m.resources.filter(x => x.retainOnDelete).map(x => `${x.type} ${x.name}`).sort();
+            assert.deepStrictEqual(retained, ["aws:cloudwatch/logGroup:LogGroup daily-logs", "aws:dynamodb/table:Table daily-state"]);
+            assert.strictEqual(m.named("daily-logs").inputs.name, "/cwlogs-export/scheduled/daily");
+            assert.strictEqual(m.named("daily-logs").inputs.retentionInDays, 30);
+            assert.strictEqual(m.named("daily-state").inputs.billingMode, "PAY_PER_REQUEST");
+        });
+
+        it("deploys the built bundle as the function's code, on Node.js 22, one invocation at a time, logging to its log group", async () => {
+            const { monitor: m } = await runs.scheduledExport();
+            const fn = m.named("daily-function", "aws:lambda/function:Function");
+            assert.strictEqual(fn.inputs.runtime, "nodejs22.x");
+            assert.strictEqual(fn.inputs.handler, "index.handler");
+            assert.strictEqual(fn.inputs.reservedConcurrentExecutions, 1);
+            assert.strictEqual(fn.inputs.timeout, 900);
+            assert.deepStrictEqual(fn.inputs.loggingConfig, { logFormat: "Text", logGroup: "/cwlogs-export/scheduled/daily" });
+            assert.strictEqual(fn.inputs.role, m.stackOutputs.roleArn);
+            assert.ok(fn.dependencies.includes(m.named("daily-policy").urn), "the function does not wait for its role's policy");
+            // The code travels as an archive holding one file asset, index.js: the bundle `npm run build` wrote.
+            const code = fn.wireInputs.code as Record<string, unknown>;
+            assert.strictEqual(code[SIG_KEY], ARCHIVE_SIG);
+            const assets = code.assets as Record<string, Record<string, unknown>>;
+            assert.deepStrictEqual(Object.keys(assets), ["index.js"]);
+            assert.strictEqual(assets["index.js"][SIG_KEY], ASSET_SIG);
+            const bundle = assets["index.js"].path as string;
+            assert.strictEqual(bundle, path.join(REPO, "dist/bundles/scheduledExport/index.js"));
+            // What Lambda calls for `index.handler`.
+            assert.strictEqual(typeof (require(bundle) as { handler?: unknown }).handler, "function");
+            const config = JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+            assert.deepStrictEqual(config, {
+                tableName: "daily-state-0123abcd", bucket: "archive-bucket-0123abcd", prefix: "scheduled", layout: "date",
+                windowMs: 86_400_000, lagMs: 43_200_000, start: Date.parse("2026-11-01"), logGroupNamePrefixes: ["/app/"],
+            });
+        });
+
+        it("ticks the function hourly in UTC through EventBridge Scheduler, with a role that may only invoke it", async () => {
+            const { monitor: m } = await runs.scheduledExport();
+            const schedule = m.named("daily-schedule", "aws:scheduler/schedule:Schedule");
+            assert.strictEqual(schedule.inputs.scheduleExpression, "rate(1 hour)");
+            assert.strictEqual(schedule.inputs.scheduleExpressionTimezone, "UTC");
+            const functionArn = `arn:aws:lambda:us-east-1:123456789012:function:${m.stackOutputs.functionName}`;
+            const target = schedule.inputs.target as Record<string, unknown>;
+            assert.strictEqual(target.arn, functionArn);
+            assert.strictEqual(target.roleArn, "arn:aws:iam::123456789012:role/daily-scheduler-role-0123abcd");
+            const policy = JSON.parse(m.named("daily-scheduler-policy").inputs.policy as string) as { Statement: Record<string, unknown>[] };
+            assert.deepStrictEqual(policy.Statement, [{ Sid: "InvokeExportFunction", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: functionArn }]);
+        });
+
+        it("registers the stack outputs and the component's outputs (the role ARN an archive bucket would list as a caller)", async () => {
+            const { monitor: m } = await runs.scheduledExport();
+            assert.deepStrictEqual(m.stackOutputs, {
+                bucketName: "archive-bucket-0123abcd",
+                functionName: "daily-function-0123abcd",
+                logGroupName: "/cwlogs-export/scheduled/daily",
+                roleArn: "arn:aws:iam::123456789012:role/daily-role-0123abcd",
+                tableName: "daily-state-0123abcd",
+            });
+            const outputs = m.named("daily", SCHEDULED).outputs ?? {};
+            assert.deepStrictEqual(Object.keys(outputs).sort(),
+                ["functionArn", "functionName", "logGroupName", "policyJson", "roleArn", "scheduleName", "tableName"]);
+            assert.strictEqual(outputs.roleArn, m.stackOutputs.roleArn);
+            assert.strictEqual(outputs.policyJson, m.named("daily-policy").inputs.policy);
+        });
+    });
+
     describe("examples/cross-account-export (workload role, archive, workload exports)", () => {
         it("step 1: the workload's caller role alone, nothing read from the archive", async () => {
             const { monitor: m } = await runs.exportWorkloadRole();
@@ -292,6 +388,40 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
                 assert.ok(task.dependencies.includes(dep), `the export does not wait for ${dep}`);
             }
             assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
+        });
+
+        it("with scheduledExport on: a ScheduledExport of the same log groups into the archive's bucket, prefix and key; its role joins callerRoleArns", async () => {
+            const archive = (await runs.exportArchive()).monitor.stackOutputs;
+            const { monitor: m } = await runs.exportWorkloadScheduled();
+            noErrors(m);
+            const component = m.named("scheduled", "cwlogs:export:ScheduledExport");
+            assert.strictEqual(component.parent, m.stackResource.urn);
+            assert.strictEqual(m.named("scheduled-function").parent, component.urn);
+            const fn = m.named("scheduled-function", "aws:lambda/function:Function");
+            const config = JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+            assert.strictEqual(config.bucket, archive.bucketName);
+            assert.strictEqual(config.prefix, archive.prefix);
+            assert.deepStrictEqual(config.logGroupNames, ["my-log-group"]);
+            const policy = m.named("scheduled-policy", "aws:iam/rolePolicy:RolePolicy").inputs.policy as string;
+            for (const arn of [archive.kmsKeyArn as string, `arn:aws:s3:::${archive.bucketName}/${archive.prefix}/*`]) {
+                assert.ok(policy.includes(arn), `the function's policy does not name ${arn}: ${policy}`);
+            }
+            assert.deepStrictEqual(m.stackOutputs.callerRoleArns, [
+                `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`, `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/scheduled-role-0123abcd`,
+            ]);
+            // The flag adds, it does not change: the one-off export is still there.
+            assert.deepStrictEqual(m.stackOutputs.exportTaskIds, { "my-log-group": "task-workload-export-my-log-group" });
+        });
+
+        it("step 4: the archive, up again, names the scheduled export's role in its bucket and key policies", async () => {
+            const { monitor: before } = await runs.exportArchive();
+            const { monitor: m } = await runs.exportArchiveScheduled();
+            noErrors(m);
+            const scheduledRole = `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/scheduled-role-0123abcd`;
+            assert.deepStrictEqual(m.stackOutputs.callerPrincipalArns, [`arn:aws:iam::${WORKLOAD_ACCOUNT}:role/workload-caller-role-0123abcd`, scheduledRole]);
+            assert.ok((m.named("archive-policy").inputs.policy as string).includes(scheduledRole));
+            assert.ok(!(before.named("archive-policy").inputs.policy as string).includes(scheduledRole), "the first archive run named it already");
+            assert.ok((m.named("archive-key").inputs.policy as string).includes(scheduledRole), "the key policy does not name the scheduled role");
         });
 
         it("a malformed output of the workload stack fails the run at once, with the output named (no hang)", async () => {

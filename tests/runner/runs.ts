@@ -96,6 +96,22 @@ export const runs = {
             monitor: { accountId: WORKLOAD_ACCOUNT, stacks: { "acme/cwlogs-export-archive/dev": archive.monitor.wireStackOutputs } },
         });
     }),
+    /** Step 3 with `scheduledExport: true`: the workload adds a ScheduledExport into the archive's bucket. */
+    exportWorkloadScheduled: () => once("export-workload-scheduled", async () => {
+        const archive = await runs.exportArchive();
+        return run({
+            dir: "examples/cross-account-export/workload", config: { scheduledExport: true },
+            monitor: { accountId: WORKLOAD_ACCOUNT, stacks: { "acme/cwlogs-export-archive/dev": archive.monitor.wireStackOutputs } },
+        });
+    }),
+    /** Step 4: the archive again, reading that workload stack, whose callerRoleArns now lists the scheduled export's role. */
+    exportArchiveScheduled: () => once("export-archive-scheduled", async () => {
+        const workload = await runs.exportWorkloadScheduled();
+        return run({
+            dir: "examples/cross-account-export/archive",
+            monitor: { accountId: ARCHIVE_ACCOUNT, stacks: { "acme/cwlogs-export-workload/dev": workload.monitor.wireStackOutputs } },
+        });
+    }),
     /**
      * Step 2 against a workload stack whose `callerRoleArns` output is malformed: bad input that only
      * exists once an output resolves, so the error is thrown inside an `apply` (exit code not checked).
@@ -117,6 +133,8 @@ export const runs = {
     multiAccountWithoutAccounts: () => once("multi-account-no-accounts", () => run({
         dir: "examples/multi-account", config: { accounts: [] },
     }, true)),
+    /** `pulumi up` in examples/scheduled-export (its ScheduledExport's code archive is the built bundle). */
+    scheduledExport: () => once("scheduled-export", () => run({ dir: "examples/scheduled-export" })),
     /** Cross-account delivery: the archive (account B) first... */
     deliveryArchive: () => once("delivery-archive", () => run({
         dir: "examples/cross-account-delivery/archive", monitor: { accountId: ARCHIVE_ACCOUNT },
@@ -134,8 +152,8 @@ export const runs = {
 /** Starts every run (each waits for what it reads); the tests then await the ones they check. */
 export function startAll(): void {
     // The heads of the longest chains first, so the chains' later runs do not wait at the end.
-    for (const start of [runs.exportWorkloadRole, runs.deliveryArchive, runs.sameAccount, runs.rootPreview, runs.v2Delivery,
-        runs.exportArchive, runs.exportWorkload, runs.multiAccount, runs.deliveryWorkload, runs.multiAccountWithoutAccounts, runs.exportArchiveBadWorkload]) {
+    for (const start of [runs.exportWorkloadRole, runs.deliveryArchive, runs.sameAccount, runs.rootPreview, runs.v2Delivery, runs.scheduledExport,
+        runs.exportArchive, runs.exportWorkload, runs.exportWorkloadScheduled, runs.exportArchiveScheduled, runs.multiAccount, runs.deliveryWorkload, runs.multiAccountWithoutAccounts, runs.exportArchiveBadWorkload]) {
         start();
     }
 }

@@ -33,6 +33,9 @@ export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+/** Assets and archives on the wire (the same sig package). */
+export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
 /** The value of an unknown (computed) property on the wire. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -193,6 +196,20 @@ export function awsComputed(r: { type: string; name: string; inputs: Props; acco
             const name = (r.inputs.name as string | undefined) ?? `${r.name}-0123abcd`;
             const kind = r.type.endsWith("Source") ? "delivery-source" : "delivery-destination";
             return { name, arn: `arn:aws:logs:${region}:${r.accountId}:${kind}:${name}` };
+        }
+        case "aws:lambda/function:Function": {
+            const name = (r.inputs.name as string | undefined) ?? `${r.name}-0123abcd`;
+            const arn = `arn:aws:lambda:${region}:${r.accountId}:function:${name}`;
+            return { name, arn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST" };
+        }
+        case "aws:dynamodb/table:Table": {
+            const name = (r.inputs.name as string | undefined) ?? `${r.name}-0123abcd`;
+            return { name, arn: `arn:aws:dynamodb:${region}:${r.accountId}:table/${name}` };
+        }
+        case "aws:scheduler/schedule:Schedule": {
+            const name = (r.inputs.name as string | undefined) ?? `${r.name}-0123abcd`;
+            const group = (r.inputs.groupName as string | undefined) ?? "default";
+            return { name, groupName: group, arn: `arn:aws:scheduler:${region}:${r.accountId}:schedule/${group}/${name}` };
         }
         case "aws:cloudwatch/logDelivery:LogDelivery":
             return { arn: `arn:aws:logs:${region}:${r.accountId}:delivery:${r.name}-0123abcd` };
