@@ -9,6 +9,7 @@
  * - X-Ray destinations take no S3 configuration.
  */
 import * as assert from "assert";
+import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
 import { validateSuffixPath } from "../../policies/deliveryValidate";
@@ -19,27 +20,8 @@ const CF = `arn:aws:cloudfront::${ACCOUNT}:distribution/E1ABCDEF2GHIJK`;
 const AGENT = `arn:aws:bedrock-agentcore:${REGION}:${ACCOUNT}:runtime/agent-1234567890`;
 const DEST = `arn:aws:logs:${REGION}:${ACCOUNT}:delivery-destination:central`;
 
-function state(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> | undefined {
-    const name = (r.inputs.name as string | undefined) ?? `${r.name}-x1`;
-    const region = (r.inputs.region as string | undefined) ?? REGION;
-    switch (r.type) {
-        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { name, arn: `arn:aws:logs:${region}:${ACCOUNT}:delivery-destination:${name}` };
-        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
-            return { name, arn: `arn:aws:logs:${region}:${ACCOUNT}:delivery-source:${name}` };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${name}` };
-        default:
-            return undefined;
-    }
-}
+const state = deliveryState(ACCOUNT, REGION);
 
-function throwsExactly(fn: () => unknown, message: string): void {
-    assert.throws(fn, (e: Error) => {
-        assert.strictEqual(e.message, message);
-        return true;
-    });
-}
 
 describe("delivery breadth: X-Ray, CloudFront, Parquet and suffix paths (mocks)", function () {
     let m: InstalledMocks;

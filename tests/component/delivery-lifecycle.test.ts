@@ -15,6 +15,7 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, Recorded, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
 import type * as ExportBucketModule from "../../components/exportBucket";
@@ -23,26 +24,8 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const KB = `arn:aws:bedrock:${REGION}:${ACCOUNT}:knowledge-base/KB12345678`;
 
-function state(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> | undefined {
-    const name = (r.inputs.name as string | undefined) ?? `${r.name}-x1`;
-    switch (r.type) {
-        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { name, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:delivery-destination:${name}` };
-        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
-            return { name, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:delivery-source:${name}` };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}` };
-        default:
-            return undefined;
-    }
-}
+const state = deliveryState(ACCOUNT, REGION);
 
-function throwsExactly(fn: () => unknown, message: string): void {
-    assert.throws(fn, (e: Error) => {
-        assert.strictEqual(e.message, message);
-        return true;
-    });
-}
 
 describe("delivery lifecycle: destroy and replace keep what was delivered (mocks)", function () {
     let m: InstalledMocks;

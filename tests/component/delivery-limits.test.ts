@@ -5,6 +5,7 @@
  * Exact messages for bad input, before anything is created.
  */
 import * as assert from "assert";
+import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
 import type { PolicyDocument } from "../../policies/types";
@@ -12,26 +13,8 @@ import type { PolicyDocument } from "../../policies/types";
 const ACCOUNT = "123456789012";
 const A = "111122223333";
 
-function state(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> | undefined {
-    const name = (r.inputs.name as string | undefined) ?? `${r.name}-x1`;
-    switch (r.type) {
-        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { name, arn: `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:${name}` };
-        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
-            return { name, arn: `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-source:${name}` };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${name}` };
-        default:
-            return undefined;
-    }
-}
+const state = deliveryState(ACCOUNT);
 
-function throwsExactly(fn: () => unknown, message: string): void {
-    assert.throws(fn, (e: Error) => {
-        assert.strictEqual(e.message, message);
-        return true;
-    });
-}
 
 describe("delivery destinations at scale (mocks)", function () {
     let m: InstalledMocks;

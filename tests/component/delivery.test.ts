@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
 import type { PolicyDocument } from "../../policies/types";
@@ -16,29 +17,8 @@ const KB = `arn:aws:bedrock:${REGION}:${ACCOUNT}:knowledge-base/KB12345678`;
 const STREAM = `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/kb-logs`;
 
 /** Names and ARNs the real provider would compute for the delivery resources. */
-function state(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> | undefined {
-    const name = (r.inputs.name as string | undefined) ?? `${r.name}-x1`;
-    const region = (r.inputs.region as string | undefined) ?? REGION;
-    switch (r.type) {
-        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { name, arn: `arn:aws:logs:${region}:${ACCOUNT}:delivery-destination:${name}` };
-        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
-            return { name, arn: `arn:aws:logs:${region}:${ACCOUNT}:delivery-source:${name}` };
-        case "aws:cloudwatch/logDelivery:LogDelivery":
-            return { arn: `arn:aws:logs:${region}:${ACCOUNT}:delivery:${r.name}` };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${name}` };
-        default:
-            return undefined;
-    }
-}
+const state = deliveryState(ACCOUNT, REGION);
 
-function throwsExactly(fn: () => unknown, message: string): void {
-    assert.throws(fn, (e: Error) => {
-        assert.strictEqual(e.message, message);
-        return true;
-    });
-}
 
 describe("delivery components (mocks)", function () {
     let m: InstalledMocks;
