@@ -12,6 +12,7 @@ import * as assert from "assert";
 import { CloudWatchLogsClient, PutDeliveryDestinationCommand, PutResourcePolicyCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type * as Delivery from "../../components/delivery";
 import type { PolicyDocument } from "../../policies/types";
+import { deliveryState } from "../support/deliveryState";
 import { InstalledMocks, installMocks, Recorded, valueOf } from "../support/mocks";
 import { Moto, MOTO_ACCOUNT, startMoto } from "../support/moto";
 
@@ -19,18 +20,7 @@ const PER_DESTINATION_REGION = "us-east-1";
 const SHARED_REGION = "us-west-2";
 const RP = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy";
 
-function state(r: { type: string; name: string; inputs: Record<string, unknown> }): Record<string, unknown> | undefined {
-    const name = (r.inputs.name as string | undefined) ?? `${r.name}-x1`;
-    const region = (r.inputs.region as string | undefined) ?? PER_DESTINATION_REGION;
-    switch (r.type) {
-        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { name, arn: `arn:aws:logs:${region}:${MOTO_ACCOUNT}:delivery-destination:${name}` };
-        case "aws:cloudwatch/logGroup:LogGroup":
-            return { arn: `arn:aws:logs:${region}:${MOTO_ACCOUNT}:log-group:${name}` };
-        default:
-            return undefined;
-    }
-}
+const state = deliveryState(MOTO_ACCOUNT, PER_DESTINATION_REGION);
 
 describe("twelve CloudWatch Logs destinations in one account and region (mocks + moto)", function () {
     this.timeout(120_000);
