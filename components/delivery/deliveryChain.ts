@@ -64,11 +64,16 @@ export class DeliveryChain extends pulumi.ComponentResource {
             }
             const t: Record<string, string> = {};
             for (const [key, d] of entries) {
-                t[key] = prefixed(`destinations.${key}.`, () => validateDeliveryDestinationArgs(destinationArgsOf(d, args)));
+                t[key] = d.destination !== undefined
+                    ? checkSharedDestination(key, d)
+                    : prefixed(`destinations.${key}.`, () => validateDeliveryDestinationArgs(destinationArgsOf(d, args)));
             }
             const check: DeliverySourceArgs = {
                 resourceArn: args.resourceArn, logType: args.logType, deliverySourceName: args.deliverySourceName, region: args.region,
-                deliveries: Object.fromEntries(entries.map(([key, d]) => [key, { ...deliveryOptionsOf(d), destinationArn: pulumi.output(""), destinationType: t[key], destinationOutputFormat: d.outputFormat }])),
+                deliveries: Object.fromEntries(entries.map(([key, d]) => [key, {
+                    ...deliveryOptionsOf(d), destinationArn: pulumi.output(""), destinationType: t[key],
+                    destinationOutputFormat: d.destination !== undefined ? d.destination.outputFormat : d.outputFormat,
+                }])),
             };
             checkPlainDeliverySource(check);
             return t;
@@ -76,15 +81,16 @@ export class DeliveryChain extends pulumi.ComponentResource {
 
         const destinations: Record<string, DeliveryDestination> = {};
         for (const [key, d] of entries) {
-            destinations[key] = new DeliveryDestination(`${name}-${key}`, destinationArgsOf(d, args), { parent: this });
+            destinations[key] = d.destination ?? new DeliveryDestination(`${name}-${key}`, destinationArgsOf(d, args), { parent: this });
         }
         const deliveries: Record<string, DeliveryTargetArgs> = {};
         for (const [key, d] of entries) {
             deliveries[key] = {
                 ...deliveryOptionsOf(d),
+                // The destination's own output: deliveries given the same object are chained (deliveryOrder.ts).
                 destinationArn: destinations[key].destinationArn,
                 destinationType: types[key],
-                destinationOutputFormat: d.outputFormat,
+                destinationOutputFormat: destinations[key].outputFormat,
             };
         }
         const source = new DeliverySource(`${name}-source`, {
@@ -107,6 +113,18 @@ export class DeliveryChain extends pulumi.ComponentResource {
             deliveryArns: this.deliveryArns,
         });
     }
+}
+
+/** A destination given as an existing DeliveryDestination: no option that would create one. Returns its type. */
+function checkSharedDestination(key: string, d: DeliveryChainDestinationArgs): string {
+    for (const k of ["s3", "cloudWatchLogs", "firehose", "xray", "outputFormat", "destinationName"] as const) {
+        if (d[k] !== undefined) {
+            throw new ValidationError(`destinations.${key}.${k}`,
+                `Only one of [destinations.${key}.${k}] and [destinations.${key}.destination] can be given: ` +
+                `[destination] delivers to an existing DeliveryDestination, whose own arguments set its kind, output format and name; leave [${k}] out.`);
+        }
+    }
+    return d.destination!.knownType;
 }
 
 function deliveryOptionsOf(d: DeliveryChainDestinationArgs): Omit<DeliveryTargetArgs, "destinationArn"> {

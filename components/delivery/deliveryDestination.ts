@@ -7,6 +7,7 @@ import { partitionOfRegion } from "../../policies/partition";
 import { ExportBucket } from "../exportBucket";
 import { asResourceError } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
+import { registerDestination } from "./deliveryOrder";
 import { validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
 import { DestinationContext, DestinationTarget, firehoseTarget, logGroupTarget, s3Target } from "./destinationTargets";
 
@@ -29,6 +30,8 @@ export class DeliveryDestination extends pulumi.ComponentResource {
     public readonly destinationName: pulumi.Output<string>;
     /** `S3`, `CWL`, `FH` or `XRAY`: the source side's `destinationType`. */
     public readonly destinationType: pulumi.Output<DeliveryDestinationType>;
+    /** The same type as a plain value, known when the component is constructed (DeliveryChain's checks). */
+    public readonly knownType: DeliveryDestinationType;
     /** Output format (`undefined`: the log type's default): the source side's `destinationOutputFormat`. */
     public readonly outputFormat: pulumi.Output<string | undefined>;
     /** ARN of the bucket, log group or stream; `undefined` for X-Ray. */
@@ -96,6 +99,12 @@ export class DeliveryDestination extends pulumi.ComponentResource {
             // PutDeliveryDestination with an existing name overwrites that destination: a replacement
             // created first would be the old one, then deleted with it. Delete first when the name is fixed.
             deleteBeforeReplace: args.destinationName !== undefined,
+            // The output format is fixed once the destination exists: PutDeliveryDestination refuses a
+            // new outputFormat for an existing name ("Update to existing Delivery Destination with new
+            // Output Format is not allowed. Please create a new Delivery Destination instead."), so a
+            // change replaces the destination (and, through its ARN, the deliveries to it) instead of
+            // failing in an update.
+            replaceOnChanges: ["outputFormat"],
         });
 
         const permissions = [...target.permissions];
@@ -121,6 +130,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         this.destinationArn = destination.arn;
         this.destinationName = destination.name;
         this.destinationType = pulumi.output(type);
+        this.knownType = type;
         this.outputFormat = pulumi.output(args.outputFormat);
         this.destinationResourceArn = target.resourceArn;
         this.region = region;
@@ -129,6 +139,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         this.keyPolicyStatementJson = target.keyPolicyStatementJson ?? pulumi.output(undefined);
         this.resourcePolicyJson = target.resourcePolicyJson ?? pulumi.output(undefined);
         this.destinationPolicyJson = destinationPolicyJson;
+        registerDestination(this.destinationArn, this);
         this.registerOutputs({
             destinationArn: this.destinationArn,
             destinationName: this.destinationName,

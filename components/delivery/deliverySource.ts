@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateSourceRegion } from "../../policies/deliveryServices";
 import { asResourceError } from "../inputs";
 import { withDependencies } from "./dependencies";
+import { recordDelivery, sharedDestinationDependencies } from "./deliveryOrder";
 import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
 import { checkDelivery, checkPlainDeliverySource } from "./deliverySourceValidation";
 
@@ -69,9 +70,14 @@ export class DeliverySource extends pulumi.ComponentResource {
         const deliveries: Record<string, aws.cloudwatch.LogDelivery> = {};
         let previous: aws.cloudwatch.LogDelivery | undefined;
         for (const [key, target] of Object.entries(args.deliveries)) {
+            // One after the other from this source, and after the program's earlier deliveries to the
+            // same destination (deliveryOrder.ts): concurrent operations on one source or destination
+            // fail with ConflictException.
             const before = previous !== undefined ? [previous] : [];
-            const dependsOn = withDependencies(upstream, [source, ...before]);
+            const shared = sharedDestinationDependencies(target.destinationArn).filter(r => r !== previous);
+            const dependsOn = withDependencies(upstream, [source, ...before, ...shared]);
             const delivery = this.delivery(name, key, target, args, source, region, dependsOn);
+            recordDelivery(target.destinationArn, delivery);
             deliveries[key] = delivery;
             previous = delivery;
         }
@@ -93,8 +99,11 @@ export class DeliverySource extends pulumi.ComponentResource {
     /**
      * One delivery. Its destination ARN reaches CreateDelivery only through the full check, so a bad
      * combination known only at deploy time (a StackReference output) fails before the call. The
-     * deliveries of one source are created one after the other, a precaution against concurrent
-     * changes to one source.
+     * deliveries of one source are created one after the other, and so are deliveries to one
+     * destination (ConflictException otherwise). Replaced delete-first: a source has one delivery per
+     * destination type, so a replacement created next to the old one is refused (CreateDelivery's
+     * ConflictException, "Delivery already exists for this Delivery Source with the same Delivery
+     * Destination Type" in moto's model of it).
      */
     private delivery(
         name: string, key: string, t: DeliveryTargetArgs, args: DeliverySourceArgs,
@@ -122,6 +131,6 @@ export class DeliverySource extends pulumi.ComponentResource {
             s3DeliveryConfigurations,
             region: args.region,
             tags: t.tags ?? args.tags,
-        }, { parent: this, dependsOn });
+        }, { parent: this, dependsOn, deleteBeforeReplace: true });
     }
 }

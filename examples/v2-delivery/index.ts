@@ -6,13 +6,16 @@
  *   - to a CloudWatch Logs log group under /aws/vendedlogs/,
  *   - to a Firehose stream tagged LogDeliveryEnabled = true (the tag the AWSServiceRoleForLogDelivery
  *     role requires);
- * and each further knowledge base (`moreKnowledgeBaseArns`) to a log group of its own.
+ * and each further knowledge base (`moreKnowledgeBaseArns`) to a log group of its own and to the same
+ * archive destination as the first (one bucket for every knowledge base).
  *
  * The scale path: every log group is under /aws/vendedlogs/ and granted by one DeliveryLogGroupsPolicy,
  * so the account and region hold one resource policy however many log groups are added (AWS allows 10
  * account-level CloudWatch Logs resource policies per region; one per destination fails at the
  * eleventh). The created log groups are retained on `pulumi destroy` (the default), with the logs
- * delivered into them.
+ * delivered into them. Deliveries that share the archive destination are created one after the other in
+ * program order (CloudWatch Logs answers ConflictException to concurrent operations on one delivery
+ * destination); the components add that order themselves.
  *
  *   pulumi config set aws:region us-east-1
  *   pulumi config set knowledgeBaseArn arn:aws:bedrock:us-east-1:<account>:knowledge-base/<id>
@@ -71,8 +74,9 @@ const chain = new DeliveryChain("kb", {
     },
 });
 
-// Each further knowledge base: its own source and log group, under the same shared policy. Named by
-// the knowledge base's id, so reordering the list replaces nothing.
+// Each further knowledge base: its own source and log group, under the same shared policy, and the
+// first chain's archive destination (`destination`: delivered to, not created again). Named by the
+// knowledge base's id, so reordering the list replaces nothing.
 const more = moreKnowledgeBaseArns.map(arn => {
     const id = arn.slice(arn.lastIndexOf("/") + 1);
     return new DeliveryChain(`kb-${id.toLowerCase()}`, {
@@ -80,6 +84,7 @@ const more = moreKnowledgeBaseArns.map(arn => {
         logType: "APPLICATION_LOGS",
         destinations: {
             search: { cloudWatchLogs: { logGroupName: `/aws/vendedlogs/bedrock/${id}`, retentionInDays: 30, sharedResourcePolicy: vendedLogs }, outputFormat: "json" },
+            archive: { destination: chain.destinations.archive, suffixPath: `kb/${id}/{yyyy}/{MM}/{dd}`, enableHiveCompatiblePath: false },
         },
     });
 });
