@@ -84,7 +84,9 @@ export class DeliverySource extends pulumi.ComponentResource {
 
         this.source = source;
         this.deliveries = deliveries;
-        this.sourceArn = source.arn;
+        // The region check's failure also reaches this output (a source that is never registered
+        // would otherwise leave it pending).
+        this.sourceArn = checkedResourceArn.apply(() => source.arn);
         this.sourceName = source.name;
         this.deliveryArns = pulumi.all(Object.fromEntries(Object.entries(deliveries).map(([k, d]) => [k, d.arn])));
         this.region = region;
