@@ -38,7 +38,9 @@ export interface DeliveryBucketPolicyOptions extends DeliverySourcesOptions {
     /**
      * Also allow the keys AWS writes when a delivery turns on Hive-compatible paths:
      * `AWSLogs/aws-account-id=<account>/...` (CreateDelivery `s3DeliveryConfiguration.enableHiveCompatiblePath`;
-     * AWS, "Amazon S3 object key for V2 deliveries"). Defaults to `false` (seed 004's form); the
+     * CloudWatch Logs User Guide, "Logs sent to Amazon S3", section "Amazon S3 object key format": "the
+     * default account segment AWSLogs/{source-account-id}/ becomes AWSLogs/aws-account-id={source-account-id}/").
+     * Defaults to `false` (seed 004's form); the
      * DeliveryDestination component turns it on for its buckets.
      */
     hiveCompatiblePaths?: boolean;

@@ -32,7 +32,8 @@ export interface DeliveryS3DestinationArgs {
     isolateSourceAccounts?: boolean;
     /**
      * Let the delivery service write the Hive-compatible keys `AWSLogs/aws-account-id=<account>/...`
-     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath`. Defaults to `true`;
+     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath` (CloudWatch Logs User
+     * Guide, "Logs sent to Amazon S3", "Amazon S3 object key format"). Defaults to `true`;
      * `false` gives seed 004's `AWSLogs/<account>/*` only (then no delivery here may turn Hive paths on).
      */
     hiveCompatiblePaths?: boolean;
