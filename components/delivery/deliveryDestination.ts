@@ -8,7 +8,7 @@ import { ExportBucket } from "../exportBucket";
 import { asResourceError } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
 import { registerDestination } from "./deliveryOrder";
-import { validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
+import { crossAccountError, validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
 import { DestinationContext, DestinationTarget, firehoseTarget, logGroupTarget, s3Target } from "./destinationTargets";
 
 /**
@@ -66,6 +66,10 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         const ctx: pulumi.Output<DestinationContext> = pulumi.all([region, accountId, args.sourceAccounts, args.sourceOrgId])
             .apply(([rgn, account, accounts, org]) => asResourceError(this, () => {
                 const partition = partitionOfRegion(rgn) ?? "aws";
+                const other = (accounts ?? []).find(a => a !== account);
+                if (other !== undefined && (type === "CWL" || type === "XRAY")) {
+                    throw crossAccountError(type === "CWL" ? "cloudWatchLogs" : "xray", "sourceAccounts", `account ${JSON.stringify(other)}`);
+                }
                 const s = resolveDeliverySources(org !== undefined
                     ? { region: rgn, partition, sourceOrgId: org }
                     : { region: rgn, partition, sourceAccounts: accounts ?? [account] });

@@ -146,13 +146,16 @@ export interface DeliveryDestinationArgs {
     /**
      * Accounts whose delivery sources may deliver here: `aws:SourceAccount` in every destination
      * permission (seed 004). When given, a delivery destination policy also lets these accounts call
-     * `logs:CreateDelivery` on this destination (cross-account, seed 004 V2). Defaults to this account
+     * `logs:CreateDelivery` on this destination (cross-account, seed 004 V2). Other accounts only for
+     * `s3` and `firehose` destinations: "If you are delivering logs cross-account, you can use only
+     * Amazon S3 and Firehose destinations" (AWS-vended-logs-permissions-V2). Defaults to this account
      * only, with no destination policy. Conflicts with `sourceOrgId`.
      */
     sourceAccounts?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * An AWS Organizations ID whose accounts may deliver here (`aws:SourceOrgID`; seed 004's
      * confused-deputy section) and create deliveries (`aws:PrincipalOrgID` in the destination policy).
+     * Only for `s3` and `firehose` destinations (cross-account delivery, AWS-vended-logs-permissions-V2).
      * Conflicts with `sourceAccounts`.
      */
     sourceOrgId?: pulumi.Input<string>;

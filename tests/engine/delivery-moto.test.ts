@@ -68,8 +68,9 @@ describe("delivery APIs through moto, with the components' arguments", function 
                 stream: { firehose: { deliveryStreamArn: STREAM }, outputFormat: "w3c", fieldDelimiter: "," },
             },
         });
+        // Cross-account delivery goes only to S3 and Firehose (AWS-vended-logs-permissions-V2).
         const central = new D.DeliveryDestination("central", {
-            cloudWatchLogs: { logGroupName: "/aws/vendedlogs/central", createLogGroup: false },
+            firehose: { deliveryStreamArn: `${STREAM}-central` },
             sourceAccounts: ["111122223333"],
         });
         await valueOf(chain.deliveryArns);
