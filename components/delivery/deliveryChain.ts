@@ -29,10 +29,10 @@ function prefixed<T>(prefix: string, fn: () => T): T {
 }
 
 /**
- * V2 vended-log delivery within one account (seed 004): a DeliveryDestination per destination (with
+ * V2 vended-log delivery within one account (AWS-logs-and-resource-policy): a DeliveryDestination per destination (with
  * its permissions) and one DeliverySource with a delivery to each. The source waits for every
  * destination and each delivery for the source, so `up` creates destinations, then the source, then
- * the deliveries, and `destroy` deletes deliveries, then the source, then the destinations (seed 004's
+ * the deliveries, and `destroy` deletes deliveries, then the source, then the destinations (AWS-logs-and-resource-policy's
  * cleanup order).
  *
  * ```ts

@@ -24,9 +24,9 @@ export interface DeliveryChainDestinationArgs
 
 /** Arguments of {@link DeliveryChain}: one resource's logs delivered to destinations in the same account. */
 export interface DeliveryChainArgs {
-    /** ARN of the resource that vends logs (PutDeliverySource `resourceArn`; seed 004's V2 services). */
+    /** ARN of the resource that vends logs (PutDeliverySource `resourceArn`; the AWS-logs-and-resource-policy page's V2 services). */
     resourceArn: pulumi.Input<string>;
-    /** Log type the resource vends, e.g. `APPLICATION_LOGS` (checked for seed 004's V2 services). */
+    /** Log type the resource vends, e.g. `APPLICATION_LOGS` (checked for the AWS-logs-and-resource-policy page's V2 services). */
     logType: pulumi.Input<string>;
     /**
      * The destinations, by key: each becomes a DeliveryDestination `<name>-<key>` and a delivery

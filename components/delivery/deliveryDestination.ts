@@ -12,10 +12,10 @@ import { crossAccountError, validateDeliveryDestinationArgs } from "./deliveryDe
 import { DestinationContext, DestinationTarget, firehoseTarget, logGroupTarget, s3Target } from "./destinationTargets";
 
 /**
- * The destination side of a V2 vended-log delivery (seed 004, "Logging that requires additional
+ * The destination side of a V2 vended-log delivery (AWS-logs-and-resource-policy, "Logging that requires additional
  * permissions [V2]"), in the account that receives the logs: the delivery destination
  * (PutDeliveryDestination) for an S3 bucket, a log group or a Firehose stream, every destination
- * permission seed 004 lists for it, and, when other accounts deliver here, the delivery destination
+ * permission AWS-logs-and-resource-policy lists for it, and, when other accounts deliver here, the delivery destination
  * policy (PutDeliveryDestinationPolicy).
  *
  * ```ts
@@ -42,7 +42,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
     public readonly accountId: pulumi.Output<string>;
     /** S3: the bucket policy (written unless an existing bucket without `manageBucketPolicy`: then merge it yourself). */
     public readonly bucketPolicyJson: pulumi.Output<string | undefined>;
-    /** S3 with SSE-KMS: seed 004's key statement as a document, to merge into a key the component does not create. */
+    /** S3 with SSE-KMS: the AWS-logs-and-resource-policy page's key statement as a document, to merge into a key the component does not create. */
     public readonly keyPolicyStatementJson: pulumi.Output<string | undefined>;
     /** CloudWatch Logs: the log group resource policy. */
     public readonly resourcePolicyJson: pulumi.Output<string | undefined>;

@@ -8,13 +8,13 @@ import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
 import { checkDelivery, checkPlainDeliverySource } from "./deliverySourceValidation";
 
 /**
- * The source side of V2 vended-log delivery (seed 004), in the account whose resource emits logs:
+ * The source side of V2 vended-log delivery (AWS-logs-and-resource-policy), in the account whose resource emits logs:
  * the delivery source (PutDeliverySource) and one delivery (CreateDelivery) per destination, each to a
  * destination given by ARN so the destination can live in another stack or account.
  *
  * Every delivery depends on the source and on everything in this component's `dependsOn` (give the
  * DeliveryDestinations there when they are in the same program), so `up` creates deliveries last and
- * `destroy` deletes them first: delivery, then source, then destination (seed 004's cleanup order).
+ * `destroy` deletes them first: delivery, then source, then destination (the AWS-logs-and-resource-policy page's cleanup order).
  *
  * ```ts
  * const dest = new pulumi.StackReference("org/central/prod");

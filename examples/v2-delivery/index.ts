@@ -1,7 +1,7 @@
 /**
- * V2 vended-log delivery in one account (seed 004, "Logging that requires additional permissions
+ * V2 vended-log delivery in one account (AWS-logs-and-resource-policy, "Logging that requires additional permissions
  * [V2]"): one delivery source, a Bedrock knowledge base's APPLICATION_LOGS, delivered
- *   - to S3, into a KMS-encrypted ExportBucket whose bucket and key policies get seed 004's
+ *   - to S3, into a KMS-encrypted ExportBucket whose bucket and key policies get AWS-logs-and-resource-policy's
  *     statements (AWSLogDeliveryAclCheck, AWSLogDeliveryWrite, "Allow Logs Delivery to use the key"),
  *   - to a CloudWatch Logs log group under /aws/vendedlogs/,
  *   - to a Firehose stream tagged LogDeliveryEnabled = true (the tag the AWSServiceRoleForLogDelivery

@@ -1,7 +1,7 @@
 /**
  * Delivery destinations at scale (issue 12), under pulumi.runtime.setMocks: the shared
  * `/aws/vendedlogs/*` resource policy (PutResourcePolicy allows 10 account-level policies per region;
- * seed 004's prefix), and the S3 destination's isolation and Hive options reaching the bucket policy.
+ * the AWS-logs-and-resource-policy page's prefix), and the S3 destination's isolation and Hive options reaching the bucket policy.
  * Exact messages for bad input, before anything is created.
  */
 import * as assert from "assert";

@@ -1,7 +1,7 @@
 /**
- * The delivery components under pulumi.runtime.setMocks (issue 4, seed 004's V2 model): children,
+ * The delivery components under pulumi.runtime.setMocks (issue 4, the AWS-logs-and-resource-policy page's V2 model): children,
  * names, parents, the dependencies that order create (destination -> source -> delivery) and delete
- * (the reverse, seed 004's cleanup order), the wrapped s3DeliveryConfigurations, the permissions each
+ * (the reverse, the AWS-logs-and-resource-policy page's cleanup order), the wrapped s3DeliveryConfigurations, the permissions each
  * destination writes, and exact messages for bad input.
  */
 import * as assert from "assert";
@@ -124,12 +124,12 @@ describe("delivery components (mocks)", function () {
             assert.deepStrictEqual(await valueOf(chain.destinations.archive.destinationType), "S3");
         });
 
-        it("merges seed 004's S3 statements into the ExportBucket's policy and the key statement into its key policy", () => {
+        it("merges the AWS-logs-and-resource-policy page's S3 statements into the ExportBucket's policy and the key statement into its key policy", () => {
             const policy = JSON.parse(m.named("kb-archive-bucket-policy").inputs.policy as string) as PolicyDocument;
             const sids = policy.Statement.map(s => s.Sid);
             assert.ok(sids.includes("AWSLogDeliveryAclCheck") && sids.includes("AWSLogDeliveryWrite"), sids.join());
             const write = policy.Statement.find(s => s.Sid === "AWSLogDeliveryWrite")!;
-            // Seed 004's AWSLogs/<account>/ and the Hive form AWS writes with enableHiveCompatiblePath (on for "archive").
+            // The AWS-logs-and-resource-policy page's AWSLogs/<account>/ and the Hive form AWS writes with enableHiveCompatiblePath (on for "archive").
             assert.deepStrictEqual(write.Resource, [
                 `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/${ACCOUNT}/*`,
                 `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/aws-account-id=${ACCOUNT}/*`,
@@ -139,7 +139,7 @@ describe("delivery components (mocks)", function () {
             assert.ok(key.Statement.some(s => s.Sid === "Allow Logs Delivery to use the key"));
         });
 
-        it("writes seed 004's log group resource policy for the created log group", () => {
+        it("writes the AWS-logs-and-resource-policy page's log group resource policy for the created log group", () => {
             const p = m.named("kb-search-log-group-policy").inputs;
             assert.strictEqual(p.policyName, "kb-search-delivery");
             const doc = JSON.parse(p.policyDocument as string) as PolicyDocument;

@@ -1,11 +1,11 @@
 /**
  * The delivery bucket policy for buckets shared by several accounts, proven by evaluation
  * (@cloud-copilot/iam-simulate):
- * - seed 004's form (one `AWSLogDeliveryWrite` statement listing every account) lets any listed
+ * - the AWS-logs-and-resource-policy page's form (one `AWSLogDeliveryWrite` statement listing every account) lets any listed
  *   account's delivery sources write under any listed account's `AWSLogs/<account>/`;
  * - `isolateSourceAccounts` keeps each account under its own folder (issue 12);
  * - `hiveCompatiblePaths` allows the keys AWS writes for deliveries with `enableHiveCompatiblePath`,
- *   `AWSLogs/aws-account-id=<account>/...`, which seed 004's `AWSLogs/<account>/*` resource does not
+ *   `AWSLogs/aws-account-id=<account>/...`, which the AWS-logs-and-resource-policy page's `AWSLogs/<account>/*` resource does not
  *   match. The form is AWS's: CloudWatch Logs User Guide, "Logs sent to Amazon S3"
  *   (AWS-logs-infrastructure-V2-S3.html), section "Amazon S3 object key format": "the default account
  *   segment AWSLogs/{source-account-id}/ becomes AWSLogs/aws-account-id={source-account-id}/", with
@@ -31,7 +31,7 @@ describe("delivery bucket policy: isolation between source accounts and Hive key
     const seedForm = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A, B] });
     const isolated = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A, B], isolateSourceAccounts: true, hiveCompatiblePaths: true });
 
-    it("seed 004's form: account A's sources may write into B's folder (why the option exists)", async () => {
+    it("the AWS-logs-and-resource-policy page's form: account A's sources may write into B's folder (why the option exists)", async () => {
         assert.strictEqual(await put(seedForm, `AWSLogs/${B}/bedrock/x.log.gz`, ctx(A)), "Allowed");
     });
     it("isolateSourceAccounts: A's sources write under AWSLogs/A/, not under AWSLogs/B/; B the reverse", async () => {
@@ -42,7 +42,7 @@ describe("delivery bucket policy: isolation between source accounts and Hive key
         // The statements are one per account, each naming only its account.
         assert.deepStrictEqual(isolated.Statement.map(s => s.Sid), ["AWSLogDeliveryAclCheck", `AWSLogDeliveryWrite${A}`, `AWSLogDeliveryWrite${B}`]);
     });
-    it("Hive-compatible keys: allowed under the account's own aws-account-id=<id>/ with hiveCompatiblePaths, denied by seed 004's form", async () => {
+    it("Hive-compatible keys: allowed under the account's own aws-account-id=<id>/ with hiveCompatiblePaths, denied by the AWS-logs-and-resource-policy page's form", async () => {
         const hiveKey = (acct: string) => `AWSLogs/aws-account-id=${acct}/service=bedrock/year=2026/x.log.gz`;
         assert.strictEqual(await put(isolated, hiveKey(A), ctx(A)), "Allowed");
         assert.strictEqual(await put(isolated, hiveKey(B), ctx(A)), "ImplicitlyDenied");

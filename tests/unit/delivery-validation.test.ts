@@ -1,5 +1,5 @@
 /**
- * Bad input to the delivery policies and checks: exact messages (issue 4's list; seed 004 for the
+ * Bad input to the delivery policies and checks: exact messages (issue 4's list; AWS-logs-and-resource-policy for the
  * 5,120-character limit, the /aws/vendedlogs/ advice, the LogDeliveryEnabled tag and the V2 services).
  */
 import * as assert from "assert";
@@ -27,7 +27,7 @@ describe("delivery policies: bad input (exact messages)", () => {
             `"arn:aws:logs:<region>:<account>:delivery-destination:<name>" (the destination stack's destinationArn output), not the bucket, log group or stream itself.`);
     });
 
-    it("a destination resource of a service seed 004 does not deliver to", () => {
+    it("a destination resource of a service the AWS-logs-and-resource-policy page does not deliver to", () => {
         throwsExactly(() => destinationTypeOfResourceArn("arn:aws:sqs:us-east-1:111122223333:q", "destinationResourceArn"),
             `[destinationResourceArn] "arn:aws:sqs:us-east-1:111122223333:q" is an ARN of service "sqs", not a delivery destination resource: ` +
             `give an S3 bucket ARN ("arn:aws:s3:::my-bucket"), a log group ARN ("arn:aws:logs:<region>:<account>:log-group:<name>") ` +
