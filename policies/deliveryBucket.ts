@@ -46,6 +46,16 @@ export interface DeliveryBucketPolicyOptions extends DeliverySourcesOptions {
     hiveCompatiblePaths?: boolean;
 }
 
+/**
+ * The start of the key of every object a V2 delivery from `account` writes into a bucket named without
+ * a destination prefix: `AWSLogs/<account>/`, or `AWSLogs/aws-account-id=<account>/` with Hive-compatible
+ * paths; AWS then adds the service's own segment and the suffix path (CloudWatch Logs User Guide, "Logs
+ * sent to Amazon S3", "Amazon S3 object key format").
+ */
+export function deliveredKeyPrefix(account: string, hive: boolean): string {
+    return hive ? `AWSLogs/aws-account-id=${account}/` : `AWSLogs/${account}/`;
+}
+
 /** The object prefixes AWS writes for one account: `AWSLogs/<id>/` and, with Hive paths, `AWSLogs/aws-account-id=<id>/`. */
 export function deliveryObjectPrefixes(account: string, hive: boolean): string[] {
     return hive ? [`AWSLogs/${account}/`, `AWSLogs/aws-account-id=${account}/`] : [`AWSLogs/${account}/`];

@@ -53,6 +53,8 @@ export class DeliveryChain extends pulumi.ComponentResource {
     public readonly sourceArn: pulumi.Output<string>;
     /** ARN of each delivery, by key. */
     public readonly deliveryArns: pulumi.Output<Record<string, string>>;
+    /** Where each S3 delivery's objects land (`AWSLogs/<account>/` or its Hive form), by key: the source's `s3KeyPrefixes`. */
+    public readonly s3KeyPrefixes: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: DeliveryChainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cwlogs:delivery:DeliveryChain", name, {}, opts);
@@ -107,10 +109,12 @@ export class DeliveryChain extends pulumi.ComponentResource {
         this.destinationArns = pulumi.all(Object.fromEntries(Object.entries(destinations).map(([k, d]) => [k, d.destinationArn])));
         this.sourceArn = source.sourceArn;
         this.deliveryArns = source.deliveryArns;
+        this.s3KeyPrefixes = source.s3KeyPrefixes;
         this.registerOutputs({
             destinationArns: this.destinationArns,
             sourceArn: this.sourceArn,
             deliveryArns: this.deliveryArns,
+            s3KeyPrefixes: this.s3KeyPrefixes,
         });
     }
 }

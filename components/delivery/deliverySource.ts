@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deliveredKeyPrefix } from "../../policies/deliveryBucket";
 import { validateSourceRegion } from "../../policies/deliveryServices";
 import { asResourceError } from "../inputs";
 import { withDependencies } from "./dependencies";
@@ -33,6 +34,14 @@ export class DeliverySource extends pulumi.ComponentResource {
     public readonly deliveryArns: pulumi.Output<Record<string, string>>;
     /** Region of the source and its deliveries. */
     public readonly region: pulumi.Output<string>;
+    /**
+     * Where each S3 delivery's objects land, by key: `AWSLogs/<account>/` or, with
+     * `enableHiveCompatiblePath`, `AWSLogs/aws-account-id=<account>/`, the prefix AWS writes before the
+     * service's own segment and the suffix path (CloudWatch Logs User Guide, "Logs sent to Amazon S3",
+     * "Amazon S3 object key format"; a bucket named without a destination prefix, as DeliveryDestination
+     * names it). Only deliveries whose `destinationType` is `S3` or that have S3 options.
+     */
+    public readonly s3KeyPrefixes: pulumi.Output<Record<string, string>>;
     /** The delivery source resource. */
     public readonly source: aws.cloudwatch.LogDeliverySource;
     /** The delivery resources, by key. */
@@ -90,11 +99,17 @@ export class DeliverySource extends pulumi.ComponentResource {
         this.sourceName = source.name;
         this.deliveryArns = pulumi.all(Object.fromEntries(Object.entries(deliveries).map(([k, d]) => [k, d.arn])));
         this.region = region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        this.s3KeyPrefixes = pulumi.all([account, Object.entries(args.deliveries).map(([key, t]) => pulumi.all([key, t.destinationType, t.suffixPath, t.enableHiveCompatiblePath]))])
+            .apply(([acct, targets]) => Object.fromEntries(targets
+                .filter(([, type, suffix, hive]) => type === "S3" || (type === undefined && (suffix !== undefined || hive !== undefined)))
+                .map(([key, , , hive]) => [key, deliveredKeyPrefix(acct, hive === true)])));
         this.registerOutputs({
             sourceArn: this.sourceArn,
             sourceName: this.sourceName,
             deliveryArns: this.deliveryArns,
             region: this.region,
+            s3KeyPrefixes: this.s3KeyPrefixes,
         });
     }
 

@@ -92,6 +92,8 @@ const more = moreKnowledgeBaseArns.map(arn => {
 export const destinationArns = chain.destinationArns;
 export const deliverySourceArn = chain.sourceArn;
 export const deliveryArns = chain.deliveryArns;
+// Where AWS writes the archive's objects: AWSLogs/<account>/, then the service's segment and the suffix path.
+export const s3KeyPrefixes = chain.s3KeyPrefixes;
 export const bucketName = chain.destinations.archive.bucket!.bucketName;
 export const kmsKeyArn = chain.destinations.archive.bucket!.kmsKeyArn;
 export const resourcePolicyName = vendedLogs.policyName;

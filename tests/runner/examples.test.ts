@@ -171,6 +171,8 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             // The stream destination waits for the Firehose stream it names.
             assert.ok(m.named("kb-stream-destination").dependencies.includes(m.named("kb-logs").urn));
             assert.deepStrictEqual(Object.keys(m.stackOutputs.deliveryArns as object).sort(), ["archive", "search", "stream"]);
+            // The S3 delivery's key prefix (CloudWatch Logs User Guide, "Amazon S3 object key format"; Hive paths off).
+            assert.deepStrictEqual(m.stackOutputs.s3KeyPrefixes, { archive: `AWSLogs/${ACCOUNT}/` });
             // Every delivery of the stack points at a destination of the stack (the further knowledge
             // bases' too), and every destination receives at least one delivery.
             const allDestinations = m.ofType(DESTINATION).map(d => `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:${d.name}-0123abcd`).sort();
