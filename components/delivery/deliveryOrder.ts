@@ -17,13 +17,28 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** The last delivery created to a destination, by the identity of its `destinationArn` input. */
 let lastByInput = new WeakMap<object, pulumi.Resource>();
-/** The same, for destination ARNs given as plain strings. */
-let lastByArn = new Map<string, pulumi.Resource>();
+/**
+ * The same, for destination ARNs given as plain strings, per program: keyed by the engine connection
+ * (`pulumi.runtime.getMonitor()`), so programs run one after the other in one process (unit tests
+ * with `setMocks`) do not chain to each other's deliveries.
+ */
+let lastByArn = new WeakMap<object, Map<string, pulumi.Resource>>();
+const NO_MONITOR = {};
 /** The DeliveryDestination component whose `destinationArn` output is the key. */
 let destinationByOutput = new WeakMap<object, pulumi.Resource>();
 
 function keyOf(destinationArn: pulumi.Input<string>): { object?: object; arn?: string } {
     return typeof destinationArn === "string" ? { arn: destinationArn } : { object: destinationArn as object };
+}
+
+function arnsOfThisProgram(): Map<string, pulumi.Resource> {
+    const program = (pulumi.runtime.getMonitor() as object | undefined) ?? NO_MONITOR;
+    let arns = lastByArn.get(program);
+    if (arns === undefined) {
+        arns = new Map();
+        lastByArn.set(program, arns);
+    }
+    return arns;
 }
 
 /** Records `destination` as the component that owns `destinationArn` (its permissions and policy). */
@@ -38,7 +53,7 @@ export function registerDestination(destinationArn: pulumi.Output<string>, desti
  */
 export function sharedDestinationDependencies(destinationArn: pulumi.Input<string>): pulumi.Resource[] {
     const k = keyOf(destinationArn);
-    const previous = k.object !== undefined ? lastByInput.get(k.object) : lastByArn.get(k.arn!);
+    const previous = k.object !== undefined ? lastByInput.get(k.object) : arnsOfThisProgram().get(k.arn!);
     const owner = k.object !== undefined ? destinationByOutput.get(k.object) : undefined;
     return [...(owner !== undefined ? [owner] : []), ...(previous !== undefined ? [previous] : [])];
 }
@@ -49,13 +64,13 @@ export function recordDelivery(destinationArn: pulumi.Input<string>, delivery: p
     if (k.object !== undefined) {
         lastByInput.set(k.object, delivery);
     } else {
-        lastByArn.set(k.arn!, delivery);
+        arnsOfThisProgram().set(k.arn!, delivery);
     }
 }
 
 /** Forgets every recorded delivery and destination (tests that run several programs in one process). */
 export function resetDeliveryOrder(): void {
     lastByInput = new WeakMap();
-    lastByArn = new Map();
+    lastByArn = new WeakMap();
     destinationByOutput = new WeakMap();
 }

@@ -87,6 +87,13 @@ describe("delivery order: shared destinations, delete-first replacements (mocks)
         assert.ok(deps("str-b-delivery-r").includes(urn("str-a-delivery-r")));
         assert.ok(deps("str-b-delivery-c").includes(urn("str-a-delivery-c")));
         assert.ok(!deps("str-b-delivery-r").includes(urn("str-a-delivery-c")), "a different destination is not waited for");
+        // Another program in this process (new mocks, a new engine connection) does not chain to this one's deliveries.
+        const before = urn("str-b-delivery-c");
+        m = installMocks({ accountId: ACCOUNT, region: REGION, state: deliveryState(ACCOUNT, REGION) });
+        const c = new D.DeliverySource("str-c", { resourceArn: kb("KB0000000C"), logType: "APPLICATION_LOGS", deliveries: { c: { destinationArn: arn } } });
+        await settle(c.deliveryArns);
+        assert.ok(!deps("str-c-delivery-c").includes(before));
+        assert.ok(!deps("str-c-delivery-c").some(d => d.includes("delivery-c") && d !== urn("str-c-delivery-c")), deps("str-c-delivery-c").join(", "));
     });
 
     it("DeliveryChain: `destination` delivers to another chain's DeliveryDestination without creating one, after that chain's delivery", async () => {
