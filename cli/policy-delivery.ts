@@ -1,5 +1,5 @@
 /**
- * `cwlogs-export policy delivery-*`: the vended-log delivery documents of seed 004, one JSON document
+ * `cwlogs-export policy delivery-*`: the vended-log delivery documents of AWS-logs-and-resource-policy, one JSON document
  * on stdout. Validation errors propagate (as ValidationError naming the flag) to cli/main.ts.
  */
 import { Command, Option } from "commander";

@@ -1,4 +1,4 @@
-/** Vended-log delivery policies and checks (seed 004). */
+/** Vended-log delivery policies and checks (AWS-logs-and-resource-policy). */
 export * from "./deliveryCommon";
 export * from "./deliveryBucket";
 export * from "./deliveryKey";

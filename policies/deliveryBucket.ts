@@ -1,5 +1,5 @@
 /**
- * The S3 bucket policy statements that let vended logs be delivered into a bucket (seed 004,
+ * The S3 bucket policy statements that let vended logs be delivered into a bucket (AWS-logs-and-resource-policy,
  * "Logs sent to Amazon S3", V1 and V2 sections, and its note on `s3:ListBucket`).
  */
 import { bucketArn } from "./partition";
@@ -10,7 +10,7 @@ import {
     DELIVERY_SERVICE_PRINCIPAL, deliveryConditions, DeliverySourcesOptions, deliverySourceArns, resolveDeliverySources,
 } from "./deliveryCommon";
 
-/** Sids and `Id` of seed 004's S3 bucket policy. */
+/** Sids and `Id` of the AWS-logs-and-resource-policy page's S3 bucket policy. */
 export const DELIVERY_BUCKET_SIDS = {
     id: "AWSLogDeliveryWrite20150319",
     aclCheck: "AWSLogDeliveryAclCheck",
@@ -22,7 +22,7 @@ export interface DeliveryBucketPolicyOptions extends DeliverySourcesOptions {
     /** Name of the bucket that receives the logs. */
     bucket: string;
     /**
-     * Also grant `s3:ListBucket` in `AWSLogDeliveryAclCheck` (seed 004's note: without it CloudTrail
+     * Also grant `s3:ListBucket` in `AWSLogDeliveryAclCheck` (the AWS-logs-and-resource-policy page's note: without it CloudTrail
      * shows AccessDenied errors; "update the AWSLogDeliveryAclCheck to be Action: [s3:GetBucketAcl,
      * s3:ListBucket]"). Defaults to `true`.
      */
@@ -30,18 +30,30 @@ export interface DeliveryBucketPolicyOptions extends DeliverySourcesOptions {
     /**
      * Strict isolation between source accounts: one write statement per account, each letting that
      * account's delivery sources write only under its own `AWSLogs/<account>/` (and its Hive form),
-     * instead of seed 004's single statement in which every listed account may write under every
+     * instead of the AWS-logs-and-resource-policy page's single statement in which every listed account may write under every
      * listed account's folder. With `sourceOrgId`, the folder is the policy variable
-     * `${aws:SourceAccount}`. Defaults to `false` (seed 004's form).
+     * `${aws:SourceAccount}`. Defaults to `false` (the AWS-logs-and-resource-policy page's form).
      */
     isolateSourceAccounts?: boolean;
     /**
      * Also allow the keys AWS writes when a delivery turns on Hive-compatible paths:
      * `AWSLogs/aws-account-id=<account>/...` (CreateDelivery `s3DeliveryConfiguration.enableHiveCompatiblePath`;
-     * AWS, "Amazon S3 object key for V2 deliveries"). Defaults to `false` (seed 004's form); the
+     * CloudWatch Logs User Guide, "Logs sent to Amazon S3", section "Amazon S3 object key format": "the
+     * default account segment AWSLogs/{source-account-id}/ becomes AWSLogs/aws-account-id={source-account-id}/").
+     * Defaults to `false` (the AWS-logs-and-resource-policy page's form); the
      * DeliveryDestination component turns it on for its buckets.
      */
     hiveCompatiblePaths?: boolean;
+}
+
+/**
+ * The start of the key of every object a V2 delivery from `account` writes into a bucket named without
+ * a destination prefix: `AWSLogs/<account>/`, or `AWSLogs/aws-account-id=<account>/` with Hive-compatible
+ * paths; AWS then adds the service's own segment and the suffix path (CloudWatch Logs User Guide, "Logs
+ * sent to Amazon S3", "Amazon S3 object key format").
+ */
+export function deliveredKeyPrefix(account: string, hive: boolean): string {
+    return hive ? `AWSLogs/aws-account-id=${account}/` : `AWSLogs/${account}/`;
 }
 
 /** The object prefixes AWS writes for one account: `AWSLogs/<id>/` and, with Hive paths, `AWSLogs/aws-account-id=<id>/`. */
@@ -50,13 +62,13 @@ export function deliveryObjectPrefixes(account: string, hive: boolean): string[]
 }
 
 /**
- * Seed 004's two statements, for the V1 or V2 permission model:
+ * The AWS-logs-and-resource-policy page's two statements, for the V1 or V2 permission model:
  *
  * - `AWSLogDeliveryAclCheck`: `s3:GetBucketAcl` (and `s3:ListBucket`, see `listBucket`) on the bucket;
  * - `AWSLogDeliveryWrite`: `s3:PutObject` on `AWSLogs/<account>/*` for each source account, with
  *   `s3:x-amz-acl = bucket-owner-full-control`.
  *
- * Both carry `aws:SourceAccount` and `aws:SourceArn`. Seed 004's V2 example spells the AclCheck
+ * Both carry `aws:SourceAccount` and `aws:SourceArn`. The AWS-logs-and-resource-policy page's V2 example spells the AclCheck
  * source ARN `...:delivery-source*` but the Write one `...:delivery-source:*` and its text says
  * `arn:aws:logs:source-region:source-account-id:*`; both statements use `...:delivery-source:*` here.
  * For an organization, objects may land under any `AWSLogs/<account>/` and `aws:SourceOrgID` limits
@@ -117,7 +129,7 @@ export function deliveryBucketStatements(o: DeliveryBucketPolicyOptions): Policy
     ];
 }
 
-/** The whole bucket policy as seed 004 writes it (`Id` `AWSLogDeliveryWrite20150319`). */
+/** The whole bucket policy as AWS-logs-and-resource-policy writes it (`Id` `AWSLogDeliveryWrite20150319`). */
 export function deliveryBucketPolicy(o: DeliveryBucketPolicyOptions): PolicyDocument {
     const doc: PolicyDocument = { Version: "2012-10-17", Id: DELIVERY_BUCKET_SIDS.id, Statement: deliveryBucketStatements(o) };
     checkPolicySize("s3-bucket-policy", policyText(doc), o.sourceOrgId !== undefined ? "sourceOrgId" : "sourceAccounts",

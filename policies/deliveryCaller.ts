@@ -1,5 +1,5 @@
 /**
- * The identity policy of whoever sets up log delivery (seed 004, "User permissions" of each V1 and V2
+ * The identity policy of whoever sets up log delivery (AWS-logs-and-resource-policy, "User permissions" of each V1 and V2
  * destination section).
  */
 import { bucketArn, Partition } from "./partition";
@@ -8,13 +8,13 @@ import { resolvePartition, validateAccountId, validateBucketName, ValidationErro
 import { DELIVERY_SERVICE_PRINCIPAL, DeliveryPermissions, validatePermissions } from "./deliveryCommon";
 import { parseDeliveryDestinationArn } from "./deliveryDestination";
 
-/** Destination kinds: seed 004's table, plus X-Ray (AWS, "Traces sent to X-Ray"). */
+/** Destination kinds: the AWS-logs-and-resource-policy page's table, plus X-Ray (AWS, "Traces sent to X-Ray"). */
 export type DeliveryDestinationKind = "s3" | "cloudwatch-logs" | "firehose" | "xray";
 
 /** Every destination kind, in the order of AWS's sections. */
 export const DELIVERY_DESTINATION_KINDS: readonly DeliveryDestinationKind[] = ["cloudwatch-logs", "s3", "firehose", "xray"];
 
-/** Sids of the caller policy; all but `createLogDelivery` are seed 004's own. */
+/** Sids of the caller policy; all but `createLogDelivery` are the AWS-logs-and-resource-policy page's own. */
 export const DELIVERY_CALLER_SIDS = {
     readWrite: "ReadWriteAccessForLogDeliveryActions",
     list: "ListAccessForLogDeliveryActions",
@@ -29,7 +29,7 @@ export const DELIVERY_CALLER_SIDS = {
 } as const;
 
 /**
- * `ReadWriteAccessForLogDeliveryActions`, in AWS's order: seed 004's twelve actions, and
+ * `ReadWriteAccessForLogDeliveryActions`, in AWS's order: the AWS-logs-and-resource-policy page's twelve actions, and
  * `logs:UpdateDeliveryConfiguration`, which the current pages add (AWS, "Traces sent to X-Ray",
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-XRayTraces.html)
  * and which an in-place change of record fields, delimiter or S3 suffix path calls.
@@ -41,7 +41,7 @@ export const DELIVERY_READ_WRITE_ACTIONS = [
     "logs:UpdateDeliveryConfiguration",
 ] as const;
 
-/** `ListAccessForLogDeliveryActions`: seed 004's three, and `logs:DescribeConfigurationTemplates` (same current AWS page). */
+/** `ListAccessForLogDeliveryActions`: the AWS-logs-and-resource-policy page's three, and `logs:DescribeConfigurationTemplates` (same current AWS page). */
 export const DELIVERY_LIST_ACTIONS = [
     "logs:DescribeDeliveryDestinations", "logs:DescribeDeliverySources", "logs:DescribeDeliveries", "logs:DescribeConfigurationTemplates",
 ] as const;
@@ -67,14 +67,14 @@ export interface DeliveryCallerPolicyOptions {
     /** Partition; defaults to the region's. */
     partition?: Partition;
     /**
-     * Destination kinds the caller sets up; each adds seed 004's statement(s) for it. Defaults to none:
+     * Destination kinds the caller sets up; each adds the AWS-logs-and-resource-policy page's statement(s) for it. Defaults to none:
      * a caller that only creates sources and deliveries (the source account of a cross-account delivery).
      */
     destinations?: readonly DeliveryDestinationKind[];
     /**
      * V2, cross-account: delivery destinations in other accounts the caller creates deliveries to.
      * Adds `logs:CreateDelivery` on them (the identity side of what the destination's
-     * PutDeliveryDestinationPolicy allows; seed 004 prints no document for it).
+     * PutDeliveryDestinationPolicy allows; AWS-logs-and-resource-policy prints no document for it).
      */
     destinationArns?: readonly string[];
     /** The bucket, required with destination `s3`. */
@@ -98,9 +98,9 @@ export function validateDestinationKind(kind: string, argument: string): Deliver
  * V2: `ReadWriteAccessForLogDeliveryActions` (delivery, delivery-source and delivery-destination ARNs
  * of the account), `ListAccessForLogDeliveryActions` (`*`), then per destination
  * `AllowUpdatesToResourcePolicyCWL` (`arn:<p>:logs:<region>:<account>:*`), `AllowUpdatesToResourcePolicyS3`
- * (the bucket), `AllowUpdatesToResourcePolicyFH` and `CreateServiceLinkedRole`, exactly as seed 004.
+ * (the bucket), `AllowUpdatesToResourcePolicyFH` and `CreateServiceLinkedRole`, exactly as AWS-logs-and-resource-policy.
  *
- * V1: seed 004 lists actions, not documents: `logs:CreateLogDelivery`, then per destination
+ * V1: AWS-logs-and-resource-policy lists actions, not documents: `logs:CreateLogDelivery`, then per destination
  * `logs:PutResourcePolicy`/`DescribeResourcePolicies`/`DescribeLogGroups` on `log-group:*` (its note),
  * `s3:GetBucketPolicy`/`s3:PutBucketPolicy`, `firehose:TagDeliveryStream` and
  * `iam:CreateServiceLinkedRole`. `logs:CreateLogDelivery` has no resource type, hence `"*"`.

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the vended-log delivery policies (seed 004, "Enable logging from AWS services"):
+ * Shared pieces of the vended-log delivery policies (AWS-logs-and-resource-policy, "Enable logging from AWS services"):
  * the service principal, the V1/V2 permission models, the confused-deputy conditions and the
  * delivery-specific validators. Pure: no Pulumi, no SDK.
  */
@@ -7,11 +7,11 @@ import { Partition } from "./partition";
 import { Conditions } from "./types";
 import { resolvePartition, validateAccountIds, validateOrgId, ValidationError } from "./validate";
 
-/** The service principal that delivers vended logs (seed 004, every V1 and V2 resource policy). */
+/** The service principal that delivers vended logs (AWS-logs-and-resource-policy, every V1 and V2 resource policy). */
 export const DELIVERY_SERVICE_PRINCIPAL = "delivery.logs.amazonaws.com";
 
 /**
- * Seed 004's two permission models: `v1` ("Logging that requires additional permissions [V1]",
+ * The AWS-logs-and-resource-policy page's two permission models: `v1` ("Logging that requires additional permissions [V1]",
  * `aws:SourceArn` = `arn:<p>:logs:<region>:<account>:*`) and `v2` (the delivery-source / delivery-
  * destination / delivery APIs, `aws:SourceArn` = `arn:<p>:logs:<region>:<account>:delivery-source:*`).
  */
@@ -24,12 +24,12 @@ export interface DeliverySourcesOptions {
     /** Partition; defaults to the region's. */
     partition?: Partition;
     /**
-     * Accounts whose resources deliver logs here (`aws:SourceAccount`, seed 004: "specify the list of
+     * Accounts whose resources deliver logs here (`aws:SourceAccount`, AWS-logs-and-resource-policy: "specify the list of
      * account IDs for which logs are being delivered"). Conflicts with `sourceOrgId`.
      */
     sourceAccounts?: readonly string[];
     /**
-     * An organization whose accounts may deliver here (`aws:SourceOrgID`, seed 004's confused-deputy
+     * An organization whose accounts may deliver here (`aws:SourceOrgID`, the AWS-logs-and-resource-policy page's confused-deputy
      * section), instead of `sourceAccounts`.
      */
     sourceOrgId?: string;
@@ -77,7 +77,7 @@ export function resolveDeliverySources(o: DeliverySourcesOptions): ResolvedDeliv
 }
 
 /**
- * The `aws:SourceArn` patterns of seed 004: V1 `arn:<p>:logs:<region>:<account>:*`, V2
+ * The `aws:SourceArn` patterns of AWS-logs-and-resource-policy: V1 `arn:<p>:logs:<region>:<account>:*`, V2
  * `arn:<p>:logs:<region>:<account>:delivery-source:*`; with an organization the account is `*`.
  */
 export function deliverySourceArns(s: ResolvedDeliverySources): string[] {
@@ -87,8 +87,8 @@ export function deliverySourceArns(s: ResolvedDeliverySources): string[] {
 }
 
 /**
- * Seed 004's confused-deputy condition block: `StringEquals aws:SourceAccount` (or `aws:SourceOrgID`
- * for an organization) and `ArnLike aws:SourceArn`. `extraStringEquals` come first, as in seed 004's
+ * The AWS-logs-and-resource-policy page's confused-deputy condition block: `StringEquals aws:SourceAccount` (or `aws:SourceOrgID`
+ * for an organization) and `ArnLike aws:SourceArn`. `extraStringEquals` come first, as in AWS-logs-and-resource-policy's
  * `AWSLogDeliveryWrite` (`s3:x-amz-acl` before `aws:SourceAccount`).
  */
 export function deliveryConditions(s: ResolvedDeliverySources, arns: string[], extraStringEquals: Record<string, string> = {}): Conditions {

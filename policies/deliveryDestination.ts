@@ -1,6 +1,6 @@
 /**
  * The delivery destination policy (PutDeliveryDestinationPolicy) that lets other accounts create a
- * delivery to a destination in this account (seed 004, V2: "If you are delivering logs cross-account,
+ * delivery to a destination in this account (AWS-logs-and-resource-policy, V2: "If you are delivering logs cross-account,
  * you must use PutDeliveryDestinationPolicy in the destination account").
  */
 import { accountRootArn } from "./partition";
@@ -49,7 +49,7 @@ export interface DeliveryDestinationPolicyOptions {
 /**
  * One statement allowing `logs:CreateDelivery` on this destination to the root of each source account
  * (`Principal.AWS`), or, for an organization, to any principal whose `aws:PrincipalOrgID` matches.
- * Seed 004 prescribes the API but prints no document. The PutDeliveryDestinationPolicy API
+ * AWS-logs-and-resource-policy prescribes the API but prints no document. The PutDeliveryDestinationPolicy API
  * reference's example grants the same principal and action on `delivery-source:*`, `delivery:*` and
  * `delivery-destination:*`; a destination policy only governs requests on its own destination, so this
  * names that one destination: the same decision for it, none for the account's other destinations.

@@ -1,5 +1,5 @@
 /**
- * The KMS key policy statement for an SSE-KMS bucket that receives vended logs (seed 004, "Amazon S3
+ * The KMS key policy statement for an SSE-KMS bucket that receives vended logs (AWS-logs-and-resource-policy, "Amazon S3
  * bucket server-side encryption", V1 and V2 sections).
  */
 import { accountRootArn } from "./partition";
@@ -9,17 +9,17 @@ import {
     DELIVERY_SERVICE_PRINCIPAL, deliveryConditions, DeliverySourcesOptions, deliverySourceArns, resolveDeliverySources,
 } from "./deliveryCommon";
 
-/** Sids of the delivery key policy; the second is seed 004's own. */
+/** Sids of the delivery key policy; the second is the AWS-logs-and-resource-policy page's own. */
 export const DELIVERY_KEY_SIDS = {
     admin: "Enable IAM User Permissions",
     delivery: "Allow Logs Delivery to use the key",
 } as const;
 
-/** The KMS actions seed 004 grants the delivery service. */
+/** The KMS actions AWS-logs-and-resource-policy grants the delivery service. */
 export const DELIVERY_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"] as const;
 
 /**
- * Seed 004's "Allow Logs Delivery to use the key": the five KMS actions for
+ * The AWS-logs-and-resource-policy page's "Allow Logs Delivery to use the key": the five KMS actions for
  * `delivery.logs.amazonaws.com` on `"*"` (this key), with `aws:SourceAccount` and `aws:SourceArn`
  * (V1 `...:*`, V2 `...:delivery-source:*`, as the two sections write it). Add it to the key policy of a
  * customer managed key, not to the bucket policy.
@@ -44,7 +44,7 @@ export interface DeliveryKeyPolicyOptions extends DeliverySourcesOptions {
 
 /**
  * A whole key policy: AWS's default account-root `kms:*` statement (without it the key is
- * unmanageable, DESIGN.md) and seed 004's delivery statement.
+ * unmanageable, DESIGN.md) and the AWS-logs-and-resource-policy page's delivery statement.
  */
 export function deliveryKeyPolicy(o: DeliveryKeyPolicyOptions): PolicyDocument {
     const account = validateAccountId(o.account, "account");

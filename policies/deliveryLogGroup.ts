@@ -1,5 +1,5 @@
 /**
- * The CloudWatch Logs resource policy that lets vended logs be delivered into log groups (seed 004,
+ * The CloudWatch Logs resource policy that lets vended logs be delivered into log groups (AWS-logs-and-resource-policy,
  * "Logs sent to CloudWatch Logs", V1 and V2 sections), and its 5,120-character limit.
  */
 import { policyDocument, PolicyDocument, PolicyStatement } from "./types";
@@ -9,10 +9,10 @@ import {
     DELIVERY_SERVICE_PRINCIPAL, deliveryConditions, DeliverySourcesOptions, deliverySourceArns, resolveDeliverySources,
 } from "./deliveryCommon";
 
-/** Sid of seed 004's log group resource policy statement. */
+/** Sid of the AWS-logs-and-resource-policy page's log group resource policy statement. */
 export const DELIVERY_LOG_GROUP_SID = "AWSLogDeliveryWrite20150319";
 
-/** CloudWatch Logs resource policies are limited to 5,120 characters (seed 004; PutResourcePolicy). */
+/** CloudWatch Logs resource policies are limited to 5,120 characters (AWS-logs-and-resource-policy; PutResourcePolicy). */
 export const RESOURCE_POLICY_MAX_CHARS = POLICY_LIMITS["logs-resource-policy"].max;
 
 /** Options of {@link deliveryLogGroupStatement}. */
@@ -21,7 +21,7 @@ export interface DeliveryLogGroupPolicyOptions extends DeliverySourcesOptions {
     account: string;
     /**
      * Log groups that receive logs. A name may end in `*` to cover a prefix, e.g. `/aws/vendedlogs/*`
-     * (seed 004's advice for many log groups).
+     * (the AWS-logs-and-resource-policy page's advice for many log groups).
      */
     logGroupNames: readonly string[];
 }
@@ -35,9 +35,9 @@ function validateLogGroupPattern(name: string, argument: string): string {
 }
 
 /**
- * Seed 004's `AWSLogDeliveryWrite20150319`: `logs:CreateLogStream` and `logs:PutLogEvents` for
+ * The AWS-logs-and-resource-policy page's `AWSLogDeliveryWrite20150319`: `logs:CreateLogStream` and `logs:PutLogEvents` for
  * `delivery.logs.amazonaws.com` on `log-group:<name>:log-stream:*` of each log group, with
- * `aws:SourceAccount` and `aws:SourceArn` `arn:<p>:logs:<region>:<account>:*`. Seed 004 writes the
+ * `aws:SourceAccount` and `aws:SourceArn` `arn:<p>:logs:<region>:<account>:*`. AWS-logs-and-resource-policy writes the
  * same statement, with that `:*` source ARN, in its V1 and its V2 section, so `permissions` does not
  * change it. A name pattern ending in `*` becomes `log-group:<prefix>*` (covers its streams too).
  */
@@ -60,7 +60,7 @@ export function deliveryLogGroupStatement(o: DeliveryLogGroupPolicyOptions): Pol
 }
 
 /**
- * The prefix pattern seed 004 gives for many log groups: CloudWatch Logs itself falls back to
+ * The prefix pattern AWS-logs-and-resource-policy gives for many log groups: CloudWatch Logs itself falls back to
  * `/aws/vendedlogs/*` in its resource policy when the listed log groups approach 5,120 characters
  * ("You can then start using log groups with names that start with /aws/vendedlogs/").
  */

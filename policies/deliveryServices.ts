@@ -9,7 +9,22 @@
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html).
  * The ARN service and resource prefix of each row map a resource ARN to its row; rows whose ARN form
  * is not certain match on the service only (`resourcePrefix` absent), so an ARN of that service is
- * checked against the union of its rows' log types. To add a service, add a row.
+ * checked against the union of its rows' log types. A prefix never refuses an ARN: an ARN of a listed
+ * service that matches none of its prefixes is checked against all of the service's log types.
+ * To add a service, add a row.
+ *
+ * ARN service prefixes of the newer rows, from the Service Authorization Reference ("Actions,
+ * resources, and condition keys for <service>"): `bedrock-agentcore` (Amazon Bedrock Agentcore),
+ * `aidevops` (AWS DevOps Agent Service), `elemental-inference` (AWS Elemental Inference),
+ * `route53globalresolver` (AWS Route53 Global Resolver), `rtbfabric` (AWS RTB Fabric). Resource
+ * forms: AgentCore `memory/` (AgentCore Control API reference, HarnessAgentCoreMemoryConfiguration
+ * `arn` pattern); RTB Fabric `gateway/<gateway>/link/<link>` (RTB Fabric User Guide, "Configuring RTB
+ * Fabric logs with Amazon CloudWatch Logs": only links are log sources); Quick
+ * `quicksight:...:account/<account>` (public delivery-source examples, not an AWS page's text). Not
+ * confirmed from an AWS page: AgentCore `gateway/`, `runtime/`, `workload-identity-directory/`,
+ * `payment`, `browser`, `code-interpreter`; the resource forms of DevOps Agent (its Agent Space),
+ * Elemental Inference (its feed) and Route 53 Global Resolver (its global resolver), which therefore
+ * match on the service only.
  */
 import { ValidationError } from "./validate";
 
@@ -67,9 +82,9 @@ export const DELIVERY_V2_SERVICES: readonly DeliveryServiceEntry[] = [
     { title: "PCS", arnService: "pcs", logTypes: ["PCS_SCHEDULER_LOGS", "PCS_JOBCOMP_LOGS", "PCS_SCHEDULER_AUDIT_LOGS", "PCS_SCALING_LOGS"] },
     { title: "Amazon Q", arnService: "qbusiness", logTypes: ["EVENT_LOGS", "SYNC_JOB_LOGS"] },
     { title: "Amazon Q in Connect AI agents", arnService: "wisdom", logTypes: ["EVENT_LOGS"] },
-    { title: "Quick", arnService: "quicksight", logTypes: ["AGENT_HOURS_LOGS", "AGENT_METADATA_LOGS", "CHAT_LOGS", "DLP_LOGS", "FEEDBACK_LOGS", "INDEX_USAGE_LOGS", "KB_FILE_SYNC_LOGS"] },
+    { title: "Quick", arnService: "quicksight", resourcePrefix: "account/", logTypes: ["AGENT_HOURS_LOGS", "AGENT_METADATA_LOGS", "CHAT_LOGS", "DLP_LOGS", "FEEDBACK_LOGS", "INDEX_USAGE_LOGS", "KB_FILE_SYNC_LOGS"] },
     { title: "Route 53 Global Resolver", arnService: "route53globalresolver", logTypes: ["GLOBAL_RESOLVER_LOGS"] },
-    { title: "AWS RTB Fabric", arnService: "rtbfabric", logTypes: ["APPLICATION_LOGS"] },
+    { title: "AWS RTB Fabric", arnService: "rtbfabric", resourcePrefix: "gateway/", logTypes: ["APPLICATION_LOGS"] },
     { title: "Amazon S3", arnService: "s3", logTypes: ["S3_SERVER_ACCESS_LOGS"] },
     { title: "AWS Security Hub", arnService: "securityhub", resourcePrefix: "hubv2/", logTypes: ["SECURITY_FINDING_LOGS"], wildcardResource: { SECURITY_FINDING_LOGS: "hubv2/*" } },
     { title: "AWS Security Hub CSPM", arnService: "securityhub", resourcePrefix: "hub/", logTypes: ["SECURITY_FINDING_LOGS"], wildcardResource: { SECURITY_FINDING_LOGS: "hub/*" } },

@@ -1,6 +1,6 @@
 /**
  * Checks on delivery arguments that AWS would otherwise reject at CreateDelivery or
- * PutDeliveryDestination time (CloudWatch Logs API reference; seed 004 for the V2 model). Pure.
+ * PutDeliveryDestination time (CloudWatch Logs API reference; AWS-logs-and-resource-policy for the V2 model). Pure.
  */
 import { ValidationError } from "./validate";
 import { parseDeliveryDestinationArn } from "./deliveryDestination";
@@ -64,7 +64,7 @@ export function validateOutputFormat(f: string, argument: string): DeliveryOutpu
  * The destination type of the resource a delivery destination points at: an S3 bucket
  * (`arn:<p>:s3:::<bucket>`), a log group (`arn:<p>:logs:<region>:<account>:log-group:<name>`) or a
  * Firehose stream (`arn:<p>:firehose:<region>:<account>:deliverystream/<name>`), the three
- * destinations of seed 004's table. Anything else is refused, naming its service.
+ * destinations of the AWS-logs-and-resource-policy page's table. Anything else is refused, naming its service.
  */
 export function destinationTypeOfResourceArn(arn: string, argument: string): DeliveryDestinationType {
     if (typeof arn === "string") {

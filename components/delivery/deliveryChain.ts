@@ -29,10 +29,10 @@ function prefixed<T>(prefix: string, fn: () => T): T {
 }
 
 /**
- * V2 vended-log delivery within one account (seed 004): a DeliveryDestination per destination (with
+ * V2 vended-log delivery within one account (AWS-logs-and-resource-policy): a DeliveryDestination per destination (with
  * its permissions) and one DeliverySource with a delivery to each. The source waits for every
  * destination and each delivery for the source, so `up` creates destinations, then the source, then
- * the deliveries, and `destroy` deletes deliveries, then the source, then the destinations (seed 004's
+ * the deliveries, and `destroy` deletes deliveries, then the source, then the destinations (AWS-logs-and-resource-policy's
  * cleanup order).
  *
  * ```ts
@@ -53,6 +53,8 @@ export class DeliveryChain extends pulumi.ComponentResource {
     public readonly sourceArn: pulumi.Output<string>;
     /** ARN of each delivery, by key. */
     public readonly deliveryArns: pulumi.Output<Record<string, string>>;
+    /** Where each S3 delivery's objects land (`AWSLogs/<account>/` or its Hive form), by key: the source's `s3KeyPrefixes`. */
+    public readonly s3KeyPrefixes: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: DeliveryChainArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cwlogs:delivery:DeliveryChain", name, {}, opts);
@@ -64,11 +66,16 @@ export class DeliveryChain extends pulumi.ComponentResource {
             }
             const t: Record<string, string> = {};
             for (const [key, d] of entries) {
-                t[key] = prefixed(`destinations.${key}.`, () => validateDeliveryDestinationArgs(destinationArgsOf(d, args)));
+                t[key] = d.destination !== undefined
+                    ? checkSharedDestination(key, d)
+                    : prefixed(`destinations.${key}.`, () => validateDeliveryDestinationArgs(destinationArgsOf(d, args)));
             }
             const check: DeliverySourceArgs = {
                 resourceArn: args.resourceArn, logType: args.logType, deliverySourceName: args.deliverySourceName, region: args.region,
-                deliveries: Object.fromEntries(entries.map(([key, d]) => [key, { ...deliveryOptionsOf(d), destinationArn: pulumi.output(""), destinationType: t[key], destinationOutputFormat: d.outputFormat }])),
+                deliveries: Object.fromEntries(entries.map(([key, d]) => [key, {
+                    ...deliveryOptionsOf(d), destinationArn: pulumi.output(""), destinationType: t[key],
+                    destinationOutputFormat: d.destination !== undefined ? d.destination.outputFormat : d.outputFormat,
+                }])),
             };
             checkPlainDeliverySource(check);
             return t;
@@ -76,15 +83,16 @@ export class DeliveryChain extends pulumi.ComponentResource {
 
         const destinations: Record<string, DeliveryDestination> = {};
         for (const [key, d] of entries) {
-            destinations[key] = new DeliveryDestination(`${name}-${key}`, destinationArgsOf(d, args), { parent: this });
+            destinations[key] = d.destination ?? new DeliveryDestination(`${name}-${key}`, destinationArgsOf(d, args), { parent: this });
         }
         const deliveries: Record<string, DeliveryTargetArgs> = {};
         for (const [key, d] of entries) {
             deliveries[key] = {
                 ...deliveryOptionsOf(d),
+                // The destination's own output: deliveries given the same object are chained (deliveryOrder.ts).
                 destinationArn: destinations[key].destinationArn,
                 destinationType: types[key],
-                destinationOutputFormat: d.outputFormat,
+                destinationOutputFormat: destinations[key].outputFormat,
             };
         }
         const source = new DeliverySource(`${name}-source`, {
@@ -101,12 +109,26 @@ export class DeliveryChain extends pulumi.ComponentResource {
         this.destinationArns = pulumi.all(Object.fromEntries(Object.entries(destinations).map(([k, d]) => [k, d.destinationArn])));
         this.sourceArn = source.sourceArn;
         this.deliveryArns = source.deliveryArns;
+        this.s3KeyPrefixes = source.s3KeyPrefixes;
         this.registerOutputs({
             destinationArns: this.destinationArns,
             sourceArn: this.sourceArn,
             deliveryArns: this.deliveryArns,
+            s3KeyPrefixes: this.s3KeyPrefixes,
         });
     }
+}
+
+/** A destination given as an existing DeliveryDestination: no option that would create one. Returns its type. */
+function checkSharedDestination(key: string, d: DeliveryChainDestinationArgs): string {
+    for (const k of ["s3", "cloudWatchLogs", "firehose", "xray", "outputFormat", "destinationName"] as const) {
+        if (d[k] !== undefined) {
+            throw new ValidationError(`destinations.${key}.${k}`,
+                `Only one of [destinations.${key}.${k}] and [destinations.${key}.destination] can be given: ` +
+                `[destination] delivers to an existing DeliveryDestination, whose own arguments set its kind, output format and name; leave [${k}] out.`);
+        }
+    }
+    return d.destination!.knownType;
 }
 
 function deliveryOptionsOf(d: DeliveryChainDestinationArgs): Omit<DeliveryTargetArgs, "destinationArn"> {

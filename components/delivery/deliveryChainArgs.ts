@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { DeliveryDestination } from "./deliveryDestination";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
 import { DeliveryTargetArgs } from "./deliverySourceArgs";
 
@@ -10,13 +11,22 @@ import { DeliveryTargetArgs } from "./deliverySourceArgs";
 export interface DeliveryChainDestinationArgs
     extends Omit<DeliveryDestinationArgs, "region" | "tags" | "sourceAccounts" | "sourceOrgId">,
     Pick<DeliveryTargetArgs, "recordFields" | "fieldDelimiter" | "suffixPath" | "enableHiveCompatiblePath" | "suffixPathFields"> {
+    /**
+     * Deliver to a DeliveryDestination created elsewhere in this program instead of creating one, e.g.
+     * one archive bucket for the logs of several chains (CreateDelivery: "multiple delivery sources
+     * [...] to the same delivery destination"). The deliveries to it are created one after the other,
+     * in program order (concurrent CreateDelivery calls on one destination fail with
+     * ConflictException). Conflicts with `s3`, `cloudWatchLogs`, `firehose`, `xray`, `outputFormat`
+     * and `destinationName`, which belong to that destination.
+     */
+    destination?: DeliveryDestination;
 }
 
 /** Arguments of {@link DeliveryChain}: one resource's logs delivered to destinations in the same account. */
 export interface DeliveryChainArgs {
-    /** ARN of the resource that vends logs (PutDeliverySource `resourceArn`; seed 004's V2 services). */
+    /** ARN of the resource that vends logs (PutDeliverySource `resourceArn`; the AWS-logs-and-resource-policy page's V2 services). */
     resourceArn: pulumi.Input<string>;
-    /** Log type the resource vends, e.g. `APPLICATION_LOGS` (checked for seed 004's V2 services). */
+    /** Log type the resource vends, e.g. `APPLICATION_LOGS` (checked for the AWS-logs-and-resource-policy page's V2 services). */
     logType: pulumi.Input<string>;
     /**
      * The destinations, by key: each becomes a DeliveryDestination `<name>-<key>` and a delivery

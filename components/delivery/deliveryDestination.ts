@@ -7,14 +7,15 @@ import { partitionOfRegion } from "../../policies/partition";
 import { ExportBucket } from "../exportBucket";
 import { asResourceError } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
-import { validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
+import { registerDestination } from "./deliveryOrder";
+import { crossAccountError, validateDeliveryDestinationArgs } from "./deliveryDestinationValidation";
 import { DestinationContext, DestinationTarget, firehoseTarget, logGroupTarget, s3Target } from "./destinationTargets";
 
 /**
- * The destination side of a V2 vended-log delivery (seed 004, "Logging that requires additional
+ * The destination side of a V2 vended-log delivery (AWS-logs-and-resource-policy, "Logging that requires additional
  * permissions [V2]"), in the account that receives the logs: the delivery destination
  * (PutDeliveryDestination) for an S3 bucket, a log group or a Firehose stream, every destination
- * permission seed 004 lists for it, and, when other accounts deliver here, the delivery destination
+ * permission AWS-logs-and-resource-policy lists for it, and, when other accounts deliver here, the delivery destination
  * policy (PutDeliveryDestinationPolicy).
  *
  * ```ts
@@ -29,6 +30,8 @@ export class DeliveryDestination extends pulumi.ComponentResource {
     public readonly destinationName: pulumi.Output<string>;
     /** `S3`, `CWL`, `FH` or `XRAY`: the source side's `destinationType`. */
     public readonly destinationType: pulumi.Output<DeliveryDestinationType>;
+    /** The same type as a plain value, known when the component is constructed (DeliveryChain's checks). */
+    public readonly knownType: DeliveryDestinationType;
     /** Output format (`undefined`: the log type's default): the source side's `destinationOutputFormat`. */
     public readonly outputFormat: pulumi.Output<string | undefined>;
     /** ARN of the bucket, log group or stream; `undefined` for X-Ray. */
@@ -39,7 +42,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
     public readonly accountId: pulumi.Output<string>;
     /** S3: the bucket policy (written unless an existing bucket without `manageBucketPolicy`: then merge it yourself). */
     public readonly bucketPolicyJson: pulumi.Output<string | undefined>;
-    /** S3 with SSE-KMS: seed 004's key statement as a document, to merge into a key the component does not create. */
+    /** S3 with SSE-KMS: the AWS-logs-and-resource-policy page's key statement as a document, to merge into a key the component does not create. */
     public readonly keyPolicyStatementJson: pulumi.Output<string | undefined>;
     /** CloudWatch Logs: the log group resource policy. */
     public readonly resourcePolicyJson: pulumi.Output<string | undefined>;
@@ -63,6 +66,10 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         const ctx: pulumi.Output<DestinationContext> = pulumi.all([region, accountId, args.sourceAccounts, args.sourceOrgId])
             .apply(([rgn, account, accounts, org]) => asResourceError(this, () => {
                 const partition = partitionOfRegion(rgn) ?? "aws";
+                const other = (accounts ?? []).find(a => a !== account);
+                if (other !== undefined && (type === "CWL" || type === "XRAY")) {
+                    throw crossAccountError(type === "CWL" ? "cloudWatchLogs" : "xray", "sourceAccounts", `account ${JSON.stringify(other)}`);
+                }
                 const s = resolveDeliverySources(org !== undefined
                     ? { region: rgn, partition, sourceOrgId: org }
                     : { region: rgn, partition, sourceAccounts: accounts ?? [account] });
@@ -96,6 +103,12 @@ export class DeliveryDestination extends pulumi.ComponentResource {
             // PutDeliveryDestination with an existing name overwrites that destination: a replacement
             // created first would be the old one, then deleted with it. Delete first when the name is fixed.
             deleteBeforeReplace: args.destinationName !== undefined,
+            // The output format is fixed once the destination exists: PutDeliveryDestination refuses a
+            // new outputFormat for an existing name ("Update to existing Delivery Destination with new
+            // Output Format is not allowed. Please create a new Delivery Destination instead."), so a
+            // change replaces the destination (and, through its ARN, the deliveries to it) instead of
+            // failing in an update.
+            replaceOnChanges: ["outputFormat"],
         });
 
         const permissions = [...target.permissions];
@@ -121,6 +134,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         this.destinationArn = destination.arn;
         this.destinationName = destination.name;
         this.destinationType = pulumi.output(type);
+        this.knownType = type;
         this.outputFormat = pulumi.output(args.outputFormat);
         this.destinationResourceArn = target.resourceArn;
         this.region = region;
@@ -129,6 +143,7 @@ export class DeliveryDestination extends pulumi.ComponentResource {
         this.keyPolicyStatementJson = target.keyPolicyStatementJson ?? pulumi.output(undefined);
         this.resourcePolicyJson = target.resourcePolicyJson ?? pulumi.output(undefined);
         this.destinationPolicyJson = destinationPolicyJson;
+        registerDestination(this.destinationArn, this);
         this.registerOutputs({
             destinationArn: this.destinationArn,
             destinationName: this.destinationName,

@@ -4,8 +4,8 @@ import { ExportBucketArgs } from "../exportBucketArgs";
 import type { DeliveryLogGroupsPolicy } from "./deliveryLogGroupsPolicy";
 
 /**
- * An S3 destination (seed 004, "Logs sent to Amazon S3"). The bucket is an {@link ExportBucket}
- * created inside the destination with seed 004's statements merged into its bucket policy
+ * An S3 destination (AWS-logs-and-resource-policy, "Logs sent to Amazon S3"). The bucket is an {@link ExportBucket}
+ * created inside the destination with the AWS-logs-and-resource-policy page's statements merged into its bucket policy
  * (`AWSLogDeliveryAclCheck`, `AWSLogDeliveryWrite`) and, for the key it creates, into its key policy
  * ("Allow Logs Delivery to use the key").
  */
@@ -19,29 +19,30 @@ export interface DeliveryS3DestinationArgs {
      */
     bucket?: Omit<ExportBucketArgs, "region">;
     /**
-     * Grant `s3:ListBucket` in `AWSLogDeliveryAclCheck` as well (seed 004's note: avoids AccessDenied
+     * Grant `s3:ListBucket` in `AWSLogDeliveryAclCheck` as well (the AWS-logs-and-resource-policy page's note: avoids AccessDenied
      * errors in CloudTrail). Defaults to `true`.
      */
     listBucket?: boolean;
     /**
      * Strict isolation for a bucket shared by several source accounts: each account's delivery sources
      * may write only under its own `AWSLogs/<account>/` (one write statement per account; with
-     * `sourceOrgId`, the `${aws:SourceAccount}` policy variable). Defaults to `false`: seed 004's
+     * `sourceOrgId`, the `${aws:SourceAccount}` policy variable). Defaults to `false`: AWS-logs-and-resource-policy's
      * single statement, in which any listed account may write under any listed account's folder.
      */
     isolateSourceAccounts?: boolean;
     /**
      * Let the delivery service write the Hive-compatible keys `AWSLogs/aws-account-id=<account>/...`
-     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath`. Defaults to `true`;
-     * `false` gives seed 004's `AWSLogs/<account>/*` only (then no delivery here may turn Hive paths on).
+     * as well, which AWS writes for deliveries with `enableHiveCompatiblePath` (CloudWatch Logs User
+     * Guide, "Logs sent to Amazon S3", "Amazon S3 object key format"). Defaults to `true`;
+     * `false` gives the AWS-logs-and-resource-policy page's `AWSLogs/<account>/*` only (then no delivery here may turn Hive paths on).
      */
     hiveCompatiblePaths?: boolean;
 }
 
-/** A CloudWatch Logs destination (seed 004, "Logs sent to CloudWatch Logs"). */
+/** A CloudWatch Logs destination (AWS-logs-and-resource-policy, "Logs sent to CloudWatch Logs"). */
 export interface DeliveryLogGroupDestinationArgs {
     /**
-     * Name of the log group that receives the logs. Seed 004 advises names starting with
+     * Name of the log group that receives the logs. AWS-logs-and-resource-policy advises names starting with
      * `/aws/vendedlogs/` when many log groups receive vended logs (5,120-character policy limit).
      */
     logGroupName: pulumi.Input<string>;
@@ -76,7 +77,7 @@ export interface DeliveryLogGroupDestinationArgs {
      */
     logGroupClass?: pulumi.Input<"STANDARD" | "INFREQUENT_ACCESS" | "DELIVERY">;
     /**
-     * Write the log group resource policy (seed 004's `AWSLogDeliveryWrite20150319`) as an account-level
+     * Write the log group resource policy (the AWS-logs-and-resource-policy page's `AWSLogDeliveryWrite20150319`) as an account-level
      * CloudWatch Logs resource policy. Defaults to `true`. With `false`, put the `resourcePolicyJson`
      * output in place yourself (or let AWS do it when the caller has `logs:PutResourcePolicy`).
      */
@@ -94,14 +95,14 @@ export interface DeliveryLogGroupDestinationArgs {
     sharedResourcePolicy?: DeliveryLogGroupsPolicy;
 }
 
-/** A Firehose destination (seed 004, "Logs sent to Firehose"). The stream must already exist. */
+/** A Firehose destination (AWS-logs-and-resource-policy, "Logs sent to Firehose"). The stream must already exist. */
 export interface DeliveryFirehoseDestinationArgs {
     /** ARN of the Firehose delivery stream. */
     deliveryStreamArn: pulumi.Input<string>;
     /**
      * The stream's tags, when known (e.g. `stream.tags` of an `aws.kinesis.FirehoseDeliveryStream`).
      * Checked for `LogDeliveryEnabled = "true"`, the tag the `AWSServiceRoleForLogDelivery` role's
-     * policy requires (seed 004). Not checked when absent unless `lookUpTags` is set.
+     * policy requires (AWS-logs-and-resource-policy). Not checked when absent unless `lookUpTags` is set.
      */
     deliveryStreamTags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
@@ -144,14 +145,17 @@ export interface DeliveryDestinationArgs {
     destinationName?: pulumi.Input<string>;
     /**
      * Accounts whose delivery sources may deliver here: `aws:SourceAccount` in every destination
-     * permission (seed 004). When given, a delivery destination policy also lets these accounts call
-     * `logs:CreateDelivery` on this destination (cross-account, seed 004 V2). Defaults to this account
+     * permission (AWS-logs-and-resource-policy). When given, a delivery destination policy also lets these accounts call
+     * `logs:CreateDelivery` on this destination (cross-account, AWS-logs-and-resource-policy V2). Other accounts only for
+     * `s3` and `firehose` destinations: "If you are delivering logs cross-account, you can use only
+     * Amazon S3 and Firehose destinations" (AWS-vended-logs-permissions-V2). Defaults to this account
      * only, with no destination policy. Conflicts with `sourceOrgId`.
      */
     sourceAccounts?: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * An AWS Organizations ID whose accounts may deliver here (`aws:SourceOrgID`; seed 004's
+     * An AWS Organizations ID whose accounts may deliver here (`aws:SourceOrgID`; AWS-logs-and-resource-policy's
      * confused-deputy section) and create deliveries (`aws:PrincipalOrgID` in the destination policy).
+     * Only for `s3` and `firehose` destinations (cross-account delivery, AWS-vended-logs-permissions-V2).
      * Conflicts with `sourceAccounts`.
      */
     sourceOrgId?: pulumi.Input<string>;

@@ -5,6 +5,17 @@ import { known, plain, plainList } from "../inputs";
 import { DeliveryDestinationArgs } from "./deliveryDestinationArgs";
 import { coveredBy } from "./deliveryLogGroupsPolicy";
 
+/**
+ * "If you are delivering logs cross-account, you can use only Amazon S3 and Firehose destinations"
+ * (CloudWatch Logs User Guide, AWS-vended-logs-permissions-V2).
+ */
+export function crossAccountError(kind: "cloudWatchLogs" | "xray", argument: "sourceAccounts" | "sourceOrgId", who: string): ValidationError {
+    return new ValidationError(argument,
+        `a [${kind}] destination only receives logs from this account's delivery sources, and [${argument}] names ${who}: ` +
+        `AWS delivers logs across accounts only to S3 and Firehose destinations (CloudWatch Logs User Guide, AWS-vended-logs-permissions-V2). ` +
+        `Deliver the other accounts' logs to an s3 or firehose destination here, or to a log group in their own account; leave [${argument}] out for this account only.`);
+}
+
 /** CreateLogGroup `logGroupClass` values. */
 export const LOG_GROUP_CLASSES = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"] as const;
 
@@ -43,6 +54,9 @@ export function validateDeliveryDestinationArgs(args: DeliveryDestinationArgs): 
     }
     if (known(org)) {
         validateOrgId(org, "sourceOrgId");
+    }
+    if (args.sourceOrgId !== undefined && (given[0] === "cloudWatchLogs" || given[0] === "xray")) {
+        throw crossAccountError(given[0], "sourceOrgId", "an organization");
     }
     const name = plain(args.destinationName);
     if (known(name) && !/^[\w-]{1,60}$/.test(name)) {

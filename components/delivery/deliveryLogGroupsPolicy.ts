@@ -10,7 +10,7 @@ import { asResourceError, known, plain, plainList, UNKNOWN } from "../inputs";
 export interface DeliveryLogGroupsPolicyArgs {
     /**
      * Log group name patterns the delivery service may write to; a pattern ends in `*` to cover a
-     * prefix. Defaults to `["/aws/vendedlogs/*"]`, the prefix seed 004 prescribes for many log groups
+     * prefix. Defaults to `["/aws/vendedlogs/*"]`, the prefix AWS-logs-and-resource-policy prescribes for many log groups
      * (AWS, "Enable logging from AWS services", Logs sent to CloudWatch Logs).
      */
     logGroupNamePatterns?: pulumi.Input<pulumi.Input<string>[]>;
@@ -26,7 +26,7 @@ export interface DeliveryLogGroupsPolicyArgs {
 
 /**
  * One account-level CloudWatch Logs resource policy (PutResourcePolicy) that lets
- * `delivery.logs.amazonaws.com` write into every log group under `/aws/vendedlogs/` (seed 004's
+ * `delivery.logs.amazonaws.com` write into every log group under `/aws/vendedlogs/` (AWS-logs-and-resource-policy's
  * pattern), for any number of CloudWatch Logs delivery destinations in one account and region.
  *
  * Why one shared policy: an account has at most 10 resource policies without `resourceArn` per

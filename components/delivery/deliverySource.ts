@@ -1,19 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deliveredKeyPrefix } from "../../policies/deliveryBucket";
 import { validateSourceRegion } from "../../policies/deliveryServices";
 import { asResourceError } from "../inputs";
 import { withDependencies } from "./dependencies";
+import { recordDelivery, sharedDestinationDependencies } from "./deliveryOrder";
 import { DeliverySourceArgs, DeliveryTargetArgs } from "./deliverySourceArgs";
 import { checkDelivery, checkPlainDeliverySource } from "./deliverySourceValidation";
 
 /**
- * The source side of V2 vended-log delivery (seed 004), in the account whose resource emits logs:
+ * The source side of V2 vended-log delivery (AWS-logs-and-resource-policy), in the account whose resource emits logs:
  * the delivery source (PutDeliverySource) and one delivery (CreateDelivery) per destination, each to a
  * destination given by ARN so the destination can live in another stack or account.
  *
  * Every delivery depends on the source and on everything in this component's `dependsOn` (give the
  * DeliveryDestinations there when they are in the same program), so `up` creates deliveries last and
- * `destroy` deletes them first: delivery, then source, then destination (seed 004's cleanup order).
+ * `destroy` deletes them first: delivery, then source, then destination (the AWS-logs-and-resource-policy page's cleanup order).
  *
  * ```ts
  * const dest = new pulumi.StackReference("org/central/prod");
@@ -32,6 +34,14 @@ export class DeliverySource extends pulumi.ComponentResource {
     public readonly deliveryArns: pulumi.Output<Record<string, string>>;
     /** Region of the source and its deliveries. */
     public readonly region: pulumi.Output<string>;
+    /**
+     * Where each S3 delivery's objects land, by key: `AWSLogs/<account>/` or, with
+     * `enableHiveCompatiblePath`, `AWSLogs/aws-account-id=<account>/`, the prefix AWS writes before the
+     * service's own segment and the suffix path (CloudWatch Logs User Guide, "Logs sent to Amazon S3",
+     * "Amazon S3 object key format"; a bucket named without a destination prefix, as DeliveryDestination
+     * names it). Only deliveries whose `destinationType` is `S3` or that have S3 options.
+     */
+    public readonly s3KeyPrefixes: pulumi.Output<Record<string, string>>;
     /** The delivery source resource. */
     public readonly source: aws.cloudwatch.LogDeliverySource;
     /** The delivery resources, by key. */
@@ -69,32 +79,48 @@ export class DeliverySource extends pulumi.ComponentResource {
         const deliveries: Record<string, aws.cloudwatch.LogDelivery> = {};
         let previous: aws.cloudwatch.LogDelivery | undefined;
         for (const [key, target] of Object.entries(args.deliveries)) {
+            // One after the other from this source, and after the program's earlier deliveries to the
+            // same destination (deliveryOrder.ts): concurrent operations on one source or destination
+            // fail with ConflictException.
             const before = previous !== undefined ? [previous] : [];
-            const dependsOn = withDependencies(upstream, [source, ...before]);
+            const shared = sharedDestinationDependencies(target.destinationArn).filter(r => r !== previous);
+            const dependsOn = withDependencies(upstream, [source, ...before, ...shared]);
             const delivery = this.delivery(name, key, target, args, source, region, dependsOn);
+            recordDelivery(target.destinationArn, delivery);
             deliveries[key] = delivery;
             previous = delivery;
         }
 
         this.source = source;
         this.deliveries = deliveries;
-        this.sourceArn = source.arn;
+        // The region check's failure also reaches this output (a source that is never registered
+        // would otherwise leave it pending).
+        this.sourceArn = checkedResourceArn.apply(() => source.arn);
         this.sourceName = source.name;
         this.deliveryArns = pulumi.all(Object.fromEntries(Object.entries(deliveries).map(([k, d]) => [k, d.arn])));
         this.region = region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        this.s3KeyPrefixes = pulumi.all([account, Object.entries(args.deliveries).map(([key, t]) => pulumi.all([key, t.destinationType, t.suffixPath, t.enableHiveCompatiblePath]))])
+            .apply(([acct, targets]) => Object.fromEntries(targets
+                .filter(([, type, suffix, hive]) => type === "S3" || (type === undefined && (suffix !== undefined || hive !== undefined)))
+                .map(([key, , , hive]) => [key, deliveredKeyPrefix(acct, hive === true)])));
         this.registerOutputs({
             sourceArn: this.sourceArn,
             sourceName: this.sourceName,
             deliveryArns: this.deliveryArns,
             region: this.region,
+            s3KeyPrefixes: this.s3KeyPrefixes,
         });
     }
 
     /**
      * One delivery. Its destination ARN reaches CreateDelivery only through the full check, so a bad
      * combination known only at deploy time (a StackReference output) fails before the call. The
-     * deliveries of one source are created one after the other, a precaution against concurrent
-     * changes to one source.
+     * deliveries of one source are created one after the other, and so are deliveries to one
+     * destination (ConflictException otherwise). Replaced delete-first: a source has one delivery per
+     * destination type, so a replacement created next to the old one is refused (CreateDelivery's
+     * ConflictException, "Delivery already exists for this Delivery Source with the same Delivery
+     * Destination Type" in moto's model of it).
      */
     private delivery(
         name: string, key: string, t: DeliveryTargetArgs, args: DeliverySourceArgs,
@@ -122,6 +148,6 @@ export class DeliverySource extends pulumi.ComponentResource {
             s3DeliveryConfigurations,
             region: args.region,
             tags: t.tags ?? args.tags,
-        }, { parent: this, dependsOn });
+        }, { parent: this, dependsOn, deleteBeforeReplace: true });
     }
 }

@@ -1,18 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * Arguments of {@link DeliverySource}: the source side of a V2 delivery (seed 004), in the account
+ * Arguments of {@link DeliverySource}: the source side of a V2 delivery (AWS-logs-and-resource-policy), in the account
  * whose resource emits the logs.
  */
 export interface DeliverySourceArgs {
     /**
      * ARN of the resource that vends logs (PutDeliverySource `resourceArn`), e.g. a Bedrock knowledge
-     * base, a WorkMail organization or an IAM Identity Center instance (seed 004's V2 services).
+     * base, a WorkMail organization or an IAM Identity Center instance (the AWS-logs-and-resource-policy page's V2 services).
      */
     resourceArn: pulumi.Input<string>;
     /**
      * Log type the resource vends (PutDeliverySource `logType`), e.g. `APPLICATION_LOGS`. Checked
-     * against seed 004's V2 services (Bedrock knowledge bases, CodeWhisperer, IAM Identity Center,
+     * against the AWS-logs-and-resource-policy page's V2 services (Bedrock knowledge bases, CodeWhisperer, IAM Identity Center,
      * WorkMail); other services are not checked.
      */
     logType: pulumi.Input<string>;

@@ -1,5 +1,5 @@
 /**
- * The three kinds of delivery destination and their destination-side permissions (seed 004), as
+ * The three kinds of delivery destination and their destination-side permissions (AWS-logs-and-resource-policy), as
  * helpers that create children of a DeliveryDestination.
  */
 import * as aws from "@pulumi/aws";
@@ -49,7 +49,7 @@ export interface DestinationTarget {
 }
 
 /**
- * S3: an ExportBucket with seed 004's `AWSLogDeliveryAclCheck` and `AWSLogDeliveryWrite` merged into
+ * S3: an ExportBucket with the AWS-logs-and-resource-policy page's `AWSLogDeliveryAclCheck` and `AWSLogDeliveryWrite` merged into
  * its bucket policy and "Allow Logs Delivery to use the key" merged into the policy of the key it
  * creates. The statements need the bucket's name, known only once the ExportBucket has named its
  * bucket, so they are built from a name resolved after the ExportBucket is constructed.
@@ -101,7 +101,7 @@ export function s3Target(
 }
 
 /**
- * CloudWatch Logs: the log group (created or existing) and seed 004's log group resource policy,
+ * CloudWatch Logs: the log group (created or existing) and the AWS-logs-and-resource-policy page's log group resource policy,
  * checked against the 5,120-character limit before it is written.
  */
 export function logGroupTarget(
@@ -147,7 +147,7 @@ export function logGroupTarget(
 
 /**
  * Firehose: an existing stream. No resource policy exists for Firehose; the service-linked role
- * AWSServiceRoleForLogDelivery writes to streams tagged `LogDeliveryEnabled = true` (seed 004). The
+ * AWSServiceRoleForLogDelivery writes to streams tagged `LogDeliveryEnabled = true` (AWS-logs-and-resource-policy). The
  * tag is checked when the tags are given or looked up; the destination's resource ARN only resolves
  * once the check passed, so no destination is created for an untagged stream.
  */

@@ -1,11 +1,11 @@
 import { ValidationError } from "../../policies/validate";
 
-/** The tag the AWSServiceRoleForLogDelivery role's policy requires on a stream (seed 004). */
+/** The tag the AWSServiceRoleForLogDelivery role's policy requires on a stream (AWS-logs-and-resource-policy). */
 export const LOG_DELIVERY_ENABLED_TAG = "LogDeliveryEnabled";
 
 /**
  * Throws unless the stream carries `LogDeliveryEnabled = "true"`: the service-linked role may only
- * `firehose:PutRecord`/`PutRecordBatch` to streams with that tag (seed 004, "IAM roles used for
+ * `firehose:PutRecord`/`PutRecordBatch` to streams with that tag (AWS-logs-and-resource-policy, "IAM roles used for
  * permissions"), so without it no record is delivered.
  */
 export function checkFirehoseTags(streamArn: string, tags: Readonly<Record<string, string>> | undefined, argument: string): void {

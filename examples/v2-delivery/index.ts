@@ -1,18 +1,21 @@
 /**
- * V2 vended-log delivery in one account (seed 004, "Logging that requires additional permissions
+ * V2 vended-log delivery in one account (AWS-logs-and-resource-policy, "Logging that requires additional permissions
  * [V2]"): one delivery source, a Bedrock knowledge base's APPLICATION_LOGS, delivered
- *   - to S3, into a KMS-encrypted ExportBucket whose bucket and key policies get seed 004's
+ *   - to S3, into a KMS-encrypted ExportBucket whose bucket and key policies get AWS-logs-and-resource-policy's
  *     statements (AWSLogDeliveryAclCheck, AWSLogDeliveryWrite, "Allow Logs Delivery to use the key"),
  *   - to a CloudWatch Logs log group under /aws/vendedlogs/,
  *   - to a Firehose stream tagged LogDeliveryEnabled = true (the tag the AWSServiceRoleForLogDelivery
  *     role requires);
- * and each further knowledge base (`moreKnowledgeBaseArns`) to a log group of its own.
+ * and each further knowledge base (`moreKnowledgeBaseArns`) to a log group of its own and to the same
+ * archive destination as the first (one bucket for every knowledge base).
  *
  * The scale path: every log group is under /aws/vendedlogs/ and granted by one DeliveryLogGroupsPolicy,
  * so the account and region hold one resource policy however many log groups are added (AWS allows 10
  * account-level CloudWatch Logs resource policies per region; one per destination fails at the
  * eleventh). The created log groups are retained on `pulumi destroy` (the default), with the logs
- * delivered into them.
+ * delivered into them. Deliveries that share the archive destination are created one after the other in
+ * program order (CloudWatch Logs answers ConflictException to concurrent operations on one delivery
+ * destination); the components add that order themselves.
  *
  *   pulumi config set aws:region us-east-1
  *   pulumi config set knowledgeBaseArn arn:aws:bedrock:us-east-1:<account>:knowledge-base/<id>
@@ -71,8 +74,9 @@ const chain = new DeliveryChain("kb", {
     },
 });
 
-// Each further knowledge base: its own source and log group, under the same shared policy. Named by
-// the knowledge base's id, so reordering the list replaces nothing.
+// Each further knowledge base: its own source and log group, under the same shared policy, and the
+// first chain's archive destination (`destination`: delivered to, not created again). Named by the
+// knowledge base's id, so reordering the list replaces nothing.
 const more = moreKnowledgeBaseArns.map(arn => {
     const id = arn.slice(arn.lastIndexOf("/") + 1);
     return new DeliveryChain(`kb-${id.toLowerCase()}`, {
@@ -80,6 +84,7 @@ const more = moreKnowledgeBaseArns.map(arn => {
         logType: "APPLICATION_LOGS",
         destinations: {
             search: { cloudWatchLogs: { logGroupName: `/aws/vendedlogs/bedrock/${id}`, retentionInDays: 30, sharedResourcePolicy: vendedLogs }, outputFormat: "json" },
+            archive: { destination: chain.destinations.archive, suffixPath: `kb/${id}/{yyyy}/{MM}/{dd}`, enableHiveCompatiblePath: false },
         },
     });
 });
@@ -87,6 +92,8 @@ const more = moreKnowledgeBaseArns.map(arn => {
 export const destinationArns = chain.destinationArns;
 export const deliverySourceArn = chain.sourceArn;
 export const deliveryArns = chain.deliveryArns;
+// Where AWS writes the archive's objects: AWSLogs/<account>/, then the service's segment and the suffix path.
+export const s3KeyPrefixes = chain.s3KeyPrefixes;
 export const bucketName = chain.destinations.archive.bucket!.bucketName;
 export const kmsKeyArn = chain.destinations.archive.bucket!.kmsKeyArn;
 export const resourcePolicyName = vendedLogs.policyName;

@@ -13,6 +13,8 @@ import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
 import { validateSuffixPath } from "../../policies/deliveryValidate";
+import type { PolicyDocument } from "../../policies/types";
+import { decide } from "../support/simulate";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
@@ -55,6 +57,52 @@ describe("delivery breadth: X-Ray, CloudFront, Parquet and suffix paths (mocks)"
         await m.settled();
         assert.deepStrictEqual(m.named("cf-delivery-s3").inputs.s3DeliveryConfigurations,
             [{ suffixPath: "{DistributionId}/{yyyy}/{MM}/{dd}/{HH}", enableHiveCompatiblePath: true }]);
+    });
+
+    it("the S3 destination's bucket policy, as registered, lets the delivery service write the Hive keys AWS writes (evaluation)", async () => {
+        // CloudWatch Logs User Guide, "Logs sent to Amazon S3", "Amazon S3 object key format": with
+        // enableHiveCompatiblePath "AWSLogs/{source-account-id}/ becomes AWSLogs/aws-account-id={source-account-id}/";
+        // the key below is the page's example row "Hive-compatible path enabled, suffix myFolder/{yyyy}/{MM}/{dd}".
+        const d = new D.DeliveryDestination("hive", { s3: {} });
+        await valueOf(d.bucketPolicyJson);
+        await m.settled();
+        const policy = JSON.parse(m.named("hive-bucket-policy").inputs.policy as string) as PolicyDocument;
+        const bucket = (await valueOf(d.destinationResourceArn))!.replace("arn:aws:s3:::", "");
+        const put = (key: string) => decide({
+            principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${key}`, resourceAccount: ACCOUNT,
+            resourcePolicy: policy,
+            context: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT, "aws:SourceArn": `arn:aws:logs:${REGION}:${ACCOUNT}:delivery-source:kb` },
+        });
+        assert.strictEqual(await put(`AWSLogs/aws-account-id=${ACCOUNT}/elasticloadbalancing/myFolder/year=2026/month=09/day=10/x.log.gz`), "Allowed");
+        assert.strictEqual(await put(`AWSLogs/${ACCOUNT}/elasticloadbalancing/us-east-1/2026/09/10/x.log.gz`), "Allowed");
+        assert.strictEqual(await put(`AWSLogs/aws-account-id=210987654321/elasticloadbalancing/x.log.gz`), "ImplicitlyDenied");
+    });
+
+    it("s3KeyPrefixes says where each S3 delivery's objects land, and the chain's bucket policy lets the service write there (evaluation)", async () => {
+        const kb = `arn:aws:bedrock:${REGION}:${ACCOUNT}:knowledge-base/KB12345678`;
+        const chain = new D.DeliveryChain("keys", {
+            resourceArn: kb, logType: "APPLICATION_LOGS",
+            destinations: {
+                archive: { s3: {}, suffixPath: "kb/{yyyy}/{MM}/{dd}", enableHiveCompatiblePath: true },
+                search: { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/keys" } },
+            },
+        });
+        const plainChain = new D.DeliveryChain("keys-plain", { resourceArn: `${kb}2`, logType: "APPLICATION_LOGS", destinations: { archive: { s3: {} } } });
+        assert.deepStrictEqual(await valueOf(chain.s3KeyPrefixes), { archive: `AWSLogs/aws-account-id=${ACCOUNT}/` });
+        assert.deepStrictEqual(await valueOf(plainChain.s3KeyPrefixes), { archive: `AWSLogs/${ACCOUNT}/` });
+        await valueOf(chain.destinations.archive.bucketPolicyJson);
+        await m.settled();
+        const policy = JSON.parse(m.named("keys-archive-bucket-policy").inputs.policy as string) as PolicyDocument;
+        const bucket = (await valueOf(chain.destinations.archive.destinationResourceArn))!.replace("arn:aws:s3:::", "");
+        const sourceArn = await valueOf(chain.sourceArn);
+        const put = (key: string) => decide({
+            principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${key}`, resourceAccount: ACCOUNT,
+            resourcePolicy: policy, context: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT, "aws:SourceArn": sourceArn },
+        });
+        // The prefix, then the service's segment and the suffix path rendered key=value (the page's rule).
+        const prefixes = await valueOf(chain.s3KeyPrefixes);
+        assert.strictEqual(await put(`${prefixes.archive}bedrock/kb/year=2026/month=09/day=10/x.json.gz`), "Allowed");
+        assert.strictEqual(await put(`kb/year=2026/month=09/day=10/x.json.gz`), "ImplicitlyDenied");
     });
 
     describe("bad input (exact messages, before anything is created)", () => {

@@ -1,6 +1,6 @@
 /**
  * examples/v2-delivery under mocks: one source delivered to S3 (SSE-KMS ExportBucket), a log group
- * and a tagged Firehose stream in one account (issue 4's example; seed 004).
+ * and a tagged Firehose stream in one account (issue 4's example; AWS-logs-and-resource-policy).
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";

@@ -103,7 +103,8 @@ describe("delivery lifecycle: destroy and replace keep what was delivered (mocks
         await settle(src.deliveryArns);
         const delivery = m.named("upd-src-delivery-a");
         assert.deepStrictEqual(opts(delivery).replaceOnChanges, []);
-        assert.strictEqual(opts(delivery).deleteBeforeReplace, false);
+        // Replaced (new source or destination) delete-first: one delivery per source and destination type.
+        assert.strictEqual(opts(delivery).deleteBeforeReplace, true);
         assert.deepStrictEqual(delivery.inputs.recordFields, ["event_timestamp"]);
         assert.deepStrictEqual(delivery.inputs.s3DeliveryConfigurations, [{ suffixPath: "kb/{yyyy}", enableHiveCompatiblePath: false }]);
     });

@@ -1,14 +1,16 @@
 /**
  * Delivery destinations at scale (issue 12), under pulumi.runtime.setMocks: the shared
  * `/aws/vendedlogs/*` resource policy (PutResourcePolicy allows 10 account-level policies per region;
- * seed 004's prefix), and the S3 destination's isolation and Hive options reaching the bucket policy.
+ * the AWS-logs-and-resource-policy page's prefix), and the S3 destination's isolation and Hive options reaching the bucket policy.
  * Exact messages for bad input, before anything is created.
  */
 import * as assert from "assert";
 import { deliveryState, throwsExactly } from "../support/deliveryState";
 import { InstalledMocks, installMocks, valueOf } from "../support/mocks";
 import type * as Delivery from "../../components/delivery";
-import type { PolicyDocument } from "../../policies/types";
+import { policyDocument, type PolicyDocument } from "../../policies/types";
+import { POLICY_LIMITS } from "../../policies/limits";
+import { deliveryBucketStatements } from "../../policies/deliveryBucket";
 
 const ACCOUNT = "123456789012";
 const A = "111122223333";
@@ -48,6 +50,27 @@ describe("delivery destinations at scale (mocks)", function () {
             [`AWSLogDeliveryWrite${A}`, `arn:aws:s3:::central-bucket-bucket-abc1234/AWSLogs/${A}/*`],
             [`AWSLogDeliveryWrite${ACCOUNT}`, `arn:aws:s3:::central-bucket-bucket-abc1234/AWSLogs/${ACCOUNT}/*`],
         ]);
+    });
+
+    it("an S3 destination whose delivery statements exceed the 20 KB bucket policy: refused on the exact text, naming the cause and the fix, before the bucket policy", async () => {
+        const accounts = Array.from({ length: 120 }, (_, i) => String(100000000000 + i));
+        const d = new D.DeliveryDestination("many", { s3: {}, sourceAccounts: accounts });
+        const err = await (d.bucketPolicyJson as unknown as { promise(): Promise<unknown> }).promise().then(() => undefined, (e: Error) => e);
+        await m.settled();
+        assert.ok(err !== undefined, "the bucket policy resolved");
+        // The SDK prefixes an input's error, in place, with the property it was serializing (runtime/rpc.js).
+        const message = err.message.replace(/^(error serializing property "[^"]+": )+/, "");
+        const size = Number(/would be (\d+) bytes/.exec(message)?.[1]);
+        assert.ok(size > 20480, message);
+        assert.strictEqual(message,
+            `[sourceAccounts] the S3 bucket policy would be ${size} bytes, over AWS's limit of 20480 bytes (${POLICY_LIMITS["s3-bucket-policy"].source}): ` +
+            "120 source accounts: give [sourceOrgId] instead of listing each account, or spread the accounts over several destinations.");
+        assert.deepStrictEqual(m.ofType("aws:s3/bucketPolicy:BucketPolicy"), []);
+        // The measured size is exactly that of the compact JSON of the delivery statements (no others here).
+        const text = JSON.stringify(policyDocument(deliveryBucketStatements({
+            bucket: "many-bucket-bucket-abc1234", region: "us-east-1", sourceAccounts: accounts, hiveCompatiblePaths: true, listBucket: true,
+        })));
+        assert.strictEqual(Buffer.byteLength(text, "utf8"), size);
     });
 
     describe("bad input (exact messages, before anything is created)", () => {

@@ -1,7 +1,7 @@
 /**
- * The delivery components under pulumi.runtime.setMocks (issue 4, seed 004's V2 model): children,
+ * The delivery components under pulumi.runtime.setMocks (issue 4, the AWS-logs-and-resource-policy page's V2 model): children,
  * names, parents, the dependencies that order create (destination -> source -> delivery) and delete
- * (the reverse, seed 004's cleanup order), the wrapped s3DeliveryConfigurations, the permissions each
+ * (the reverse, the AWS-logs-and-resource-policy page's cleanup order), the wrapped s3DeliveryConfigurations, the permissions each
  * destination writes, and exact messages for bad input.
  */
 import * as assert from "assert";
@@ -124,12 +124,12 @@ describe("delivery components (mocks)", function () {
             assert.deepStrictEqual(await valueOf(chain.destinations.archive.destinationType), "S3");
         });
 
-        it("merges seed 004's S3 statements into the ExportBucket's policy and the key statement into its key policy", () => {
+        it("merges the AWS-logs-and-resource-policy page's S3 statements into the ExportBucket's policy and the key statement into its key policy", () => {
             const policy = JSON.parse(m.named("kb-archive-bucket-policy").inputs.policy as string) as PolicyDocument;
             const sids = policy.Statement.map(s => s.Sid);
             assert.ok(sids.includes("AWSLogDeliveryAclCheck") && sids.includes("AWSLogDeliveryWrite"), sids.join());
             const write = policy.Statement.find(s => s.Sid === "AWSLogDeliveryWrite")!;
-            // Seed 004's AWSLogs/<account>/ and the Hive form AWS writes with enableHiveCompatiblePath (on for "archive").
+            // The AWS-logs-and-resource-policy page's AWSLogs/<account>/ and the Hive form AWS writes with enableHiveCompatiblePath (on for "archive").
             assert.deepStrictEqual(write.Resource, [
                 `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/${ACCOUNT}/*`,
                 `arn:aws:s3:::kb-archive-bucket-bucket-abc1234/AWSLogs/aws-account-id=${ACCOUNT}/*`,
@@ -139,7 +139,7 @@ describe("delivery components (mocks)", function () {
             assert.ok(key.Statement.some(s => s.Sid === "Allow Logs Delivery to use the key"));
         });
 
-        it("writes seed 004's log group resource policy for the created log group", () => {
+        it("writes the AWS-logs-and-resource-policy page's log group resource policy for the created log group", () => {
             const p = m.named("kb-search-log-group-policy").inputs;
             assert.strictEqual(p.policyName, "kb-search-delivery");
             const doc = JSON.parse(p.policyDocument as string) as PolicyDocument;
@@ -151,20 +151,42 @@ describe("delivery components (mocks)", function () {
     it("DeliveryDestination for other accounts writes the destination policy for them (cross-account)", async () => {
         m.clear();
         const dest = new D.DeliveryDestination("central", {
-            cloudWatchLogs: { logGroupName: "/aws/vendedlogs/central", createLogGroup: false },
+            firehose: { deliveryStreamArn: STREAM },
             sourceAccounts: ["111122223333"],
         });
-        await settle(dest.destinationPolicyJson, dest.resourcePolicyJson);
+        await settle(dest.destinationPolicyJson);
         const p = m.named("central-destination-policy");
         assert.strictEqual(p.type, "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy");
         assert.strictEqual(p.parent, urnOf("central"));
         const doc = JSON.parse(p.inputs.deliveryDestinationPolicy as string) as PolicyDocument;
         assert.deepStrictEqual(doc.Statement[0].Principal, { AWS: "arn:aws:iam::111122223333:root" });
         assert.strictEqual(doc.Statement[0].Resource, await valueOf(dest.destinationArn));
-        const rp = JSON.parse(await valueOf(dest.resourcePolicyJson) as string) as PolicyDocument;
-        assert.deepStrictEqual(rp.Statement[0].Condition?.StringEquals?.["aws:SourceAccount"], ["111122223333"]);
-        // An existing log group: none is created.
-        assert.deepStrictEqual(m.ofType("aws:cloudwatch/logGroup:LogGroup"), []);
+    });
+
+    it("a CloudWatch Logs or X-Ray destination for other accounts is refused: AWS delivers across accounts only to S3 and Firehose", async () => {
+        // CloudWatch Logs User Guide, AWS-vended-logs-permissions-V2: "If you are delivering logs
+        // cross-account, you can use only Amazon S3 and Firehose destinations."
+        m.clear();
+        const message = (kind: string, argument: string, who: string) =>
+            `[${argument}] a [${kind}] destination only receives logs from this account's delivery sources, and [${argument}] names ${who}: ` +
+            "AWS delivers logs across accounts only to S3 and Firehose destinations (CloudWatch Logs User Guide, AWS-vended-logs-permissions-V2). " +
+            `Deliver the other accounts' logs to an s3 or firehose destination here, or to a log group in their own account; leave [${argument}] out for this account only.`;
+        throwsExactly(() => new D.DeliveryDestination("org-cwl", { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/org" }, sourceOrgId: "o-abcdefghij" }),
+            message("cloudWatchLogs", "sourceOrgId", "an organization"));
+        throwsExactly(() => new D.DeliveryDestination("org-xray", { xray: {}, sourceOrgId: "o-abcdefghij" }), message("xray", "sourceOrgId", "an organization"));
+        assert.deepStrictEqual(m.resources.filter(r => r.custom), []);
+        // Another account is known only once this stack's account is: refused when it resolves, before the destination.
+        const bad = new D.DeliveryDestination("x-cwl", { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/x", createLogGroup: false }, sourceAccounts: [ACCOUNT, "111122223333"] });
+        await assert.rejects(settledValue(bad.destinationResourceArn), (e: Error) => {
+            // The SDK prefixes an input's error, in place, with the property it was serializing (runtime/rpc.js).
+            assert.strictEqual(e.message.replace(/^(error serializing property "[^"]+": )+/, ""), message("cloudWatchLogs", "sourceAccounts", 'account "111122223333"'));
+            return true;
+        });
+        await m.settled();
+        assert.deepStrictEqual(m.ofType("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"), []);
+        // This account alone is same-account delivery: accepted.
+        const own = new D.DeliveryDestination("own-cwl", { cloudWatchLogs: { logGroupName: "/aws/vendedlogs/own", createLogGroup: false }, sourceAccounts: [ACCOUNT] });
+        assert.strictEqual(await settledValue(own.destinationResourceArn), `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/vendedlogs/own`);
     });
 
     it("DeliverySource alone passes its dependsOn to the source and the delivery", async () => {

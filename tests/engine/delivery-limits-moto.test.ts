@@ -5,7 +5,7 @@
  * LimitExceededException). Twelve destinations are built under mocks and every LogResourcePolicy
  * they register is sent to moto as the provider would send it:
  * - one policy per destination (the default without a shared policy): the eleventh is refused;
- * - with a DeliveryLogGroupsPolicy (seed 004's `/aws/vendedlogs/*` prefix): one policy for all twelve,
+ * - with a DeliveryLogGroupsPolicy (the AWS-logs-and-resource-policy page's `/aws/vendedlogs/*` prefix): one policy for all twelve,
  *   and moto accepts all twelve delivery destinations.
  */
 import * as assert from "assert";

@@ -1,5 +1,5 @@
 /**
- * The V2 delivery APIs (seed 004: PutDeliverySource, PutDeliveryDestination,
+ * The V2 delivery APIs (AWS-logs-and-resource-policy: PutDeliverySource, PutDeliveryDestination,
  * PutDeliveryDestinationPolicy, CreateDelivery, and the delete order) through moto, called with the
  * AWS SDK using exactly the arguments the delivery components register under mocks, so their shapes
  * are checked against a real API model.
@@ -68,8 +68,9 @@ describe("delivery APIs through moto, with the components' arguments", function 
                 stream: { firehose: { deliveryStreamArn: STREAM }, outputFormat: "w3c", fieldDelimiter: "," },
             },
         });
+        // Cross-account delivery goes only to S3 and Firehose (AWS-vended-logs-permissions-V2).
         const central = new D.DeliveryDestination("central", {
-            cloudWatchLogs: { logGroupName: "/aws/vendedlogs/central", createLogGroup: false },
+            firehose: { deliveryStreamArn: `${STREAM}-central` },
             sourceAccounts: ["111122223333"],
         });
         await valueOf(chain.deliveryArns);
@@ -164,7 +165,7 @@ describe("delivery APIs through moto, with the components' arguments", function 
         await assert.rejects(logs.send(new PutDeliverySourceCommand({ name: "bad-type", resourceArn: KB, logType: "ACCESS_LOGS" })), /not allowed/);
     });
 
-    it("deletes in seed 004's order: deliveries, then the source, then the destinations", async () => {
+    it("deletes in the AWS-logs-and-resource-policy page's order: deliveries, then the source, then the destinations", async () => {
         for (const id of deliveryIds) {
             await logs.send(new DeleteDeliveryCommand({ id }));
         }

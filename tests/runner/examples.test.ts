@@ -171,9 +171,45 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             // The stream destination waits for the Firehose stream it names.
             assert.ok(m.named("kb-stream-destination").dependencies.includes(m.named("kb-logs").urn));
             assert.deepStrictEqual(Object.keys(m.stackOutputs.deliveryArns as object).sort(), ["archive", "search", "stream"]);
-            // Every delivery of the stack points at a destination of the stack (the further knowledge bases' too).
+            // The S3 delivery's key prefix (CloudWatch Logs User Guide, "Amazon S3 object key format"; Hive paths off).
+            assert.deepStrictEqual(m.stackOutputs.s3KeyPrefixes, { archive: `AWSLogs/${ACCOUNT}/` });
+            // Every delivery of the stack points at a destination of the stack (the further knowledge
+            // bases' too), and every destination receives at least one delivery.
             const allDestinations = m.ofType(DESTINATION).map(d => `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:${d.name}-0123abcd`).sort();
-            assert.deepStrictEqual(m.ofType(DELIVERY).map(d => d.inputs.deliveryDestinationArn).sort(), allDestinations);
+            assert.deepStrictEqual([...new Set(m.ofType(DELIVERY).map(d => d.inputs.deliveryDestinationArn as string))].sort(), allDestinations);
+        });
+
+        it("deliveries that share a destination are created one after the other, in program order (ConflictException otherwise)", async () => {
+            // CloudWatch Logs answers "ConflictException: Requested resource is currently being updated"
+            // to concurrent CreateDelivery calls on one delivery destination (terraform-provider-aws
+            // #42194). The further knowledge bases deliver to the first chain's archive destination.
+            const { monitor: m } = await runs.v2Delivery();
+            const archiveArn = `arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:kb-archive-destination-0123abcd`;
+            const toArchive = m.ofType(DELIVERY).filter(d => d.inputs.deliveryDestinationArn === archiveArn);
+            assert.deepStrictEqual(toArchive.map(d => d.name),
+                ["kb-source-delivery-archive", "kb-kb2reports-source-delivery-archive", "kb-kb3support-source-delivery-archive"]);
+            for (let i = 1; i < toArchive.length; i++) {
+                assert.ok(toArchive[i].dependencies.includes(toArchive[i - 1].urn), `${toArchive[i].name} does not wait for ${toArchive[i - 1].name}`);
+            }
+            // Only the earlier delivery to the destination, not a later one: the chain has no cycle.
+            assert.ok(!toArchive[0].dependencies.includes(toArchive[1].urn));
+            // The shared destination is not created again; each further chain waits for it (its bucket policy and key).
+            assert.strictEqual(m.ofType(DESTINATION).filter(d => d.name.endsWith("archive-destination")).length, 1);
+            const archivePolicy = m.named("kb-archive-bucket-policy");
+            for (const d of toArchive) {
+                assert.ok(d.dependencies.includes(archivePolicy.urn), `${d.name} does not wait for the archive's bucket policy`);
+            }
+            // Each further knowledge base's own suffix under the shared bucket.
+            assert.deepStrictEqual(toArchive.slice(1).map(d => d.inputs.s3DeliveryConfigurations),
+                [[{ suffixPath: "kb/KB2REPORTS/{yyyy}/{MM}/{dd}", enableHiveCompatiblePath: false }], [{ suffixPath: "kb/KB3SUPPORT/{yyyy}/{MM}/{dd}", enableHiveCompatiblePath: false }]]);
+            // Replaced delete-first: a source has one delivery per destination type.
+            for (const d of m.ofType(DELIVERY)) {
+                assert.strictEqual(d.deleteBeforeReplace, true, d.name);
+            }
+            // The output format is fixed once a destination exists: a change replaces it.
+            for (const d of m.ofType(DESTINATION)) {
+                assert.deepStrictEqual(d.replaceOnChanges, ["outputFormat"], d.name);
+            }
         });
 
         it("one account-level resource policy (DeliveryLogGroupsPolicy) for all its CloudWatch Logs destinations, which wait for it", async () => {

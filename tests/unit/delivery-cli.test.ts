@@ -1,6 +1,6 @@
 /**
  * `cwlogs-export policy delivery-*` (issue 4): each kind prints exactly the builder's document for
- * its flags (seed 004), and bad flags throw the ValidationError, naming the flag, that cli/main.ts
+ * its flags (AWS-logs-and-resource-policy), and bad flags throw the ValidationError, naming the flag, that cli/main.ts
  * turns into a message on stderr and exit code 2.
  */
 import * as assert from "assert";
@@ -31,7 +31,7 @@ async function rejectsExactly(argv: string[], message: string): Promise<void> {
 }
 
 describe("cwlogs-export policy delivery-*", () => {
-    it("delivery-bucket prints seed 004's V2 bucket policy (default --permissions v2), one JSON document", async () => {
+    it("delivery-bucket prints the AWS-logs-and-resource-policy page's V2 bucket policy (default --permissions v2), one JSON document", async () => {
         const out = await run("delivery-bucket", "--bucket", "central-logs", "--region", "us-east-1",
             "--source-account", "111122223333", "--source-account", "444455556666");
         assert.strictEqual(out, `${JSON.stringify(deliveryBucketPolicy({

@@ -1,12 +1,15 @@
 /**
  * The delivery bucket policy for buckets shared by several accounts, proven by evaluation
  * (@cloud-copilot/iam-simulate):
- * - seed 004's form (one `AWSLogDeliveryWrite` statement listing every account) lets any listed
+ * - the AWS-logs-and-resource-policy page's form (one `AWSLogDeliveryWrite` statement listing every account) lets any listed
  *   account's delivery sources write under any listed account's `AWSLogs/<account>/`;
  * - `isolateSourceAccounts` keeps each account under its own folder (issue 12);
  * - `hiveCompatiblePaths` allows the keys AWS writes for deliveries with `enableHiveCompatiblePath`,
- *   `AWSLogs/aws-account-id=<account>/...` (CreateDelivery `s3DeliveryConfiguration`; AWS, "Amazon S3
- *   object key for V2 deliveries"), which seed 004's `AWSLogs/<account>/*` resource does not match.
+ *   `AWSLogs/aws-account-id=<account>/...`, which the AWS-logs-and-resource-policy page's `AWSLogs/<account>/*` resource does not
+ *   match. The form is AWS's: CloudWatch Logs User Guide, "Logs sent to Amazon S3"
+ *   (AWS-logs-infrastructure-V2-S3.html), section "Amazon S3 object key format": "the default account
+ *   segment AWSLogs/{source-account-id}/ becomes AWSLogs/aws-account-id={source-account-id}/", with
+ *   the example keys used below (Application Load Balancer access logs, account 111122223333).
  * - the 20 KB bucket policy limit is measured on the exact text sent.
  */
 import * as assert from "assert";
@@ -28,7 +31,7 @@ describe("delivery bucket policy: isolation between source accounts and Hive key
     const seedForm = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A, B] });
     const isolated = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A, B], isolateSourceAccounts: true, hiveCompatiblePaths: true });
 
-    it("seed 004's form: account A's sources may write into B's folder (why the option exists)", async () => {
+    it("the AWS-logs-and-resource-policy page's form: account A's sources may write into B's folder (why the option exists)", async () => {
         assert.strictEqual(await put(seedForm, `AWSLogs/${B}/bedrock/x.log.gz`, ctx(A)), "Allowed");
     });
     it("isolateSourceAccounts: A's sources write under AWSLogs/A/, not under AWSLogs/B/; B the reverse", async () => {
@@ -39,11 +42,33 @@ describe("delivery bucket policy: isolation between source accounts and Hive key
         // The statements are one per account, each naming only its account.
         assert.deepStrictEqual(isolated.Statement.map(s => s.Sid), ["AWSLogDeliveryAclCheck", `AWSLogDeliveryWrite${A}`, `AWSLogDeliveryWrite${B}`]);
     });
-    it("Hive-compatible keys: allowed under the account's own aws-account-id=<id>/ with hiveCompatiblePaths, denied by seed 004's form", async () => {
+    it("Hive-compatible keys: allowed under the account's own aws-account-id=<id>/ with hiveCompatiblePaths, denied by the AWS-logs-and-resource-policy page's form", async () => {
         const hiveKey = (acct: string) => `AWSLogs/aws-account-id=${acct}/service=bedrock/year=2026/x.log.gz`;
         assert.strictEqual(await put(isolated, hiveKey(A), ctx(A)), "Allowed");
         assert.strictEqual(await put(isolated, hiveKey(B), ctx(A)), "ImplicitlyDenied");
         assert.strictEqual(await put(seedForm, hiveKey(A), ctx(A)), "ImplicitlyDenied");
+    });
+    it("the example keys of AWS's page (\"Amazon S3 object key format\") are allowed for their account, with and without isolation", async () => {
+        // The table's rows, for account 111122223333 (A) in us-east-1, no destination prefix (the
+        // DeliveryDestination component names the bucket ARN without a path, so the default path applies).
+        const keys = [
+            `AWSLogs/${A}/elasticloadbalancing/us-east-1/2026/09/10/`,
+            `AWSLogs/aws-account-id=${A}/elasticloadbalancing/region=us-east-1/year=2026/month=09/day=10/`,
+            `AWSLogs/aws-account-id=${A}/elasticloadbalancing/myFolder/year=2026/month=09/day=10/`,
+        ].map(prefix => `${prefix}${A}_elasticloadbalancing_us-east-1_app.my-alb_20260910T0000Z_1.2.3.4_abc.log.gz`);
+        const shared = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A, B], hiveCompatiblePaths: true });
+        for (const policy of [shared, isolated]) {
+            for (const key of keys) {
+                assert.strictEqual(await put(policy, key, ctx(A)), "Allowed", key);
+            }
+        }
+        // Isolated: B's sources cannot write A's Hive keys; nobody writes outside AWSLogs/.
+        assert.strictEqual(await put(isolated, keys[2], ctx(B)), "ImplicitlyDenied");
+        assert.strictEqual(await put(isolated, `myFolder/year=2026/month=09/day=10/x.log.gz`, ctx(A)), "ImplicitlyDenied");
+        // Without hiveCompatiblePaths only the first (non-Hive) key is writable: turning Hive paths on
+        // with that policy would lose the logs.
+        const noHive = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceAccounts: [A] });
+        assert.deepStrictEqual(await Promise.all(keys.map(k => put(noHive, k, ctx(A)))), ["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
     });
     it("an organization with isolateSourceAccounts: each member account only under its own folder (${aws:SourceAccount})", async () => {
         const org = deliveryBucketPolicy({ bucket: "central-logs", region: "us-east-1", sourceOrgId: "o-abcdefghij", isolateSourceAccounts: true });

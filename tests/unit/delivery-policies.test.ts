@@ -1,9 +1,9 @@
 /**
- * Delivery policies against seed 004 ("Enable logging from AWS services", CloudWatch Logs user
+ * Delivery policies against AWS-logs-and-resource-policy ("Enable logging from AWS services", CloudWatch Logs user
  * guide): the documents equal the seed's for its example values, and evaluation with
  * @cloud-copilot/iam-simulate proves what they allow and deny.
  *
- * Seed 004's example account, "0123456789", has 10 digits; the builders only take real 12-digit
+ * The AWS-logs-and-resource-policy page's example account, "0123456789", has 10 digits; the builders only take real 12-digit
  * account IDs, so the seed's documents are compared after replacing it (and the placeholders
  * "account-ID", "account-id" and "region") with SEED_ACCOUNT and us-east-1.
  */
@@ -18,7 +18,7 @@ import { decide } from "../support/simulate";
 const SEED_ACCOUNT = "012345678901";
 const SERVICE = "delivery.logs.amazonaws.com";
 
-/** Seed 004's JSON with its placeholders replaced by valid values. */
+/** The AWS-logs-and-resource-policy page's JSON with its placeholders replaced by valid values. */
 function seed(json: string): PolicyDocument {
     return JSON.parse(json
         .replace(/0123456789(?!\d)/g, SEED_ACCOUNT)
@@ -26,39 +26,39 @@ function seed(json: string): PolicyDocument {
         .replace(/:region:/g, ":us-east-1:"));
 }
 
-describe("delivery policies: documents equal seed 004's", () => {
-    it("V2 S3 bucket policy (seed 004, V2 'Logs sent to Amazon S3'), without the optional s3:ListBucket", () => {
+describe("delivery policies: documents equal AWS-logs-and-resource-policy's", () => {
+    it("V2 S3 bucket policy (AWS-logs-and-resource-policy, V2 'Logs sent to Amazon S3'), without the optional s3:ListBucket", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Id": "AWSLogDeliveryWrite20150319", "Statement": [ { "Sid": "AWSLogDeliveryAclCheck", "Effect": "Allow", "Principal": { "Service": "delivery.logs.amazonaws.com" }, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::my-bucket", "Condition": { "StringEquals": { "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:delivery-source*"] } } }, { "Sid": "AWSLogDeliveryWrite", "Effect": "Allow", "Principal": { "Service": "delivery.logs.amazonaws.com" }, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::my-bucket/AWSLogs/account-ID/*", "Condition": { "StringEquals": { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:delivery-source:*"] } } } ] }`);
-        // Seed 004 writes the AclCheck source ARN as "...:delivery-source*" (no colon) but the Write one,
+        // AWS-logs-and-resource-policy writes the AclCheck source ARN as "...:delivery-source*" (no colon) but the Write one,
         // and the issue, as "...:delivery-source:*"; the builder uses the latter in both statements.
         (expected.Statement[0].Condition!.ArnLike["aws:SourceArn"] as string[])[0] = `arn:aws:logs:us-east-1:${SEED_ACCOUNT}:delivery-source:*`;
         const actual = deliveryBucketPolicy({ bucket: "my-bucket", region: "us-east-1", sourceAccounts: [SEED_ACCOUNT], listBucket: false });
         assert.deepStrictEqual(actual, expected);
     });
 
-    it("V2 S3 AclCheck grants s3:ListBucket by default (seed 004's note)", () => {
+    it("V2 S3 AclCheck grants s3:ListBucket by default (the AWS-logs-and-resource-policy page's note)", () => {
         const [acl] = deliveryBucketStatements({ bucket: "my-bucket", region: "us-east-1", sourceAccounts: [SEED_ACCOUNT] });
         assert.deepStrictEqual(acl.Action, ["s3:GetBucketAcl", "s3:ListBucket"]);
     });
 
-    it("V1 S3 bucket policy (seed 004, V1 'S3 bucket resource policy')", () => {
+    it("V1 S3 bucket policy (AWS-logs-and-resource-policy, V1 'S3 bucket resource policy')", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Id": "AWSLogDeliveryWrite20150319", "Statement": [ { "Sid": "AWSLogDeliveryAclCheck", "Effect": "Allow", "Principal": { "Service": "delivery.logs.amazonaws.com" }, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::my-bucket", "Condition": { "StringEquals": { "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:*"] } } }, { "Sid": "AWSLogDeliveryWrite", "Effect": "Allow", "Principal": { "Service": "delivery.logs.amazonaws.com" }, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::my-bucket/AWSLogs/account-ID/*", "Condition": { "StringEquals": { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:*"] } } } ] }`);
         const actual = deliveryBucketPolicy({ bucket: "my-bucket", region: "us-east-1", sourceAccounts: [SEED_ACCOUNT], listBucket: false, permissions: "v1" });
         assert.deepStrictEqual(actual, expected);
     });
 
-    it("V2 KMS statement 'Allow Logs Delivery to use the key' (seed 004, V2 'Amazon S3 bucket server-side encryption')", () => {
+    it("V2 KMS statement 'Allow Logs Delivery to use the key' (AWS-logs-and-resource-policy, V2 'Amazon S3 bucket server-side encryption')", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [{ "Sid": "Allow Logs Delivery to use the key", "Effect": "Allow", "Principal": { "Service": [ "delivery.logs.amazonaws.com" ] }, "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey" ], "Resource": "*", "Condition": { "StringEquals": { "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:delivery-source:*"] } } }] }`).Statement[0];
         assert.deepStrictEqual(deliveryKeyStatement({ region: "us-east-1", sourceAccounts: [SEED_ACCOUNT] }), expected);
     });
 
-    it("V1 KMS statement (seed 004, V1 section)", () => {
+    it("V1 KMS statement (AWS-logs-and-resource-policy, V1 section)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [{ "Sid": "Allow Logs Delivery to use the key", "Effect": "Allow", "Principal": { "Service": [ "delivery.logs.amazonaws.com" ] }, "Action": [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey" ], "Resource": "*", "Condition": { "StringEquals": { "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:*"] } } }] }`).Statement[0];
         assert.deepStrictEqual(deliveryKeyStatement({ region: "us-east-1", sourceAccounts: [SEED_ACCOUNT], permissions: "v1" }), expected);
     });
 
     for (const permissions of ["v1", "v2"] as const) {
-        it(`${permissions} log group resource policy (seed 004, '${permissions.toUpperCase()}' 'Log group resource policy': the same document in both)`, () => {
+        it(`${permissions} log group resource policy (AWS-logs-and-resource-policy, '${permissions.toUpperCase()}' 'Log group resource policy': the same document in both)`, () => {
             const expected = seed(`{ "Version": "2012-10-17", "Statement": [ { "Sid": "AWSLogDeliveryWrite20150319", "Effect": "Allow", "Principal": { "Service": [ "delivery.logs.amazonaws.com" ] }, "Action": [ "logs:CreateLogStream", "logs:PutLogEvents" ], "Resource": [ "arn:aws:logs:us-east-1:0123456789:log-group:my-log-group:log-stream:*" ], "Condition": { "StringEquals": { "aws:SourceAccount": ["0123456789"] }, "ArnLike": { "aws:SourceArn": ["arn:aws:logs:us-east-1:0123456789:*"] } } } ] }`);
             const actual = deliveryLogGroupPolicy({
                 region: "us-east-1", account: SEED_ACCOUNT, sourceAccounts: [SEED_ACCOUNT], logGroupNames: ["my-log-group"], permissions,
@@ -67,7 +67,7 @@ describe("delivery policies: documents equal seed 004's", () => {
         });
     }
 
-    // Seed 004's two statements as the current AWS pages print them: "logs:UpdateDeliveryConfiguration"
+    // The AWS-logs-and-resource-policy page's two statements as the current AWS pages print them: "logs:UpdateDeliveryConfiguration"
     // and "logs:DescribeConfigurationTemplates" added (AWS, "Traces sent to X-Ray", User permissions,
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-XRayTraces.html).
     // Tagging is compared separately (tagging: false here).
@@ -78,29 +78,29 @@ describe("delivery policies: documents equal seed 004's", () => {
         assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["xray"], tagging: false }), expected);
     });
 
-    it("V2 caller policy for CloudWatch Logs (seed 004, V2 'Logs sent to CloudWatch Logs', User permissions)", () => {
+    it("V2 caller policy for CloudWatch Logs (AWS-logs-and-resource-policy, V2 'Logs sent to CloudWatch Logs', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyCWL", "Effect": "Allow", "Action": [ "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups" ], "Resource": [ "arn:aws:logs:region:account-id:*" ] } ] }`);
         assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs"], tagging: false }), expected);
     });
 
-    it("V2 caller policy for S3 (seed 004, V2 'Logs sent to Amazon S3', User permissions)", () => {
+    it("V2 caller policy for S3 (AWS-logs-and-resource-policy, V2 'Logs sent to Amazon S3', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyS3", "Effect": "Allow", "Action": [ "s3:PutBucketPolicy", "s3:GetBucketPolicy" ], "Resource": "arn:aws:s3:::bucket-name" } ] }`);
         assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["s3"], bucket: "bucket-name", tagging: false }), expected);
     });
 
-    it("V2 caller policy for Firehose (seed 004, 'Logs sent to Firehose', User permissions)", () => {
+    it("V2 caller policy for Firehose (AWS-logs-and-resource-policy, 'Logs sent to Firehose', User permissions)", () => {
         const expected = seed(`{ "Version": "2012-10-17", "Statement": [ ${readWrite}, { "Sid": "AllowUpdatesToResourcePolicyFH", "Effect": "Allow", "Action": [ "firehose:TagDeliveryStream" ], "Resource": [ "arn:aws:firehose:region:account-id:deliverystream/*" ] }, { "Sid": "CreateServiceLinkedRole", "Effect": "Allow", "Action": [ "iam:CreateServiceLinkedRole" ], "Resource": "arn:aws:iam::account-id:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery" } ] }`);
         assert.deepStrictEqual(deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["firehose"], tagging: false }), expected);
     });
 
-    it("V1 caller policy lists seed 004's V1 user permissions", () => {
+    it("V1 caller policy lists the AWS-logs-and-resource-policy page's V1 user permissions", () => {
         const doc = deliveryCallerPolicy({ region: "us-east-1", account: SEED_ACCOUNT, destinations: ["cloudwatch-logs", "s3", "firehose"], bucket: "my-bucket", permissions: "v1" });
         const actions = doc.Statement.flatMap(s => [s.Action].flat());
         assert.deepStrictEqual(actions.sort(), [
             "firehose:TagDeliveryStream", "iam:CreateServiceLinkedRole", "logs:CreateLogDelivery", "logs:DescribeLogGroups",
             "logs:DescribeResourcePolicies", "logs:PutResourcePolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy",
         ]);
-        // Seed 004's note: "set the ARN of its Resource line to use a * wildcard ... log-group:*".
+        // The AWS-logs-and-resource-policy page's note: "set the ARN of its Resource line to use a * wildcard ... log-group:*".
         assert.deepStrictEqual(doc.Statement.find(s => s.Sid === "AllowUpdatesToResourcePolicyCWL")!.Resource, [`arn:aws:logs:us-east-1:${SEED_ACCOUNT}:log-group:*`]);
     });
 });
@@ -234,13 +234,13 @@ describe("delivery policies: evaluation (iam-simulate)", () => {
             resourceAccount: DEST, identityPolicies, resourcePolicy,
         });
         assert.strictEqual(await req([caller], destinationPolicy), "Allowed");
-        // Seed 004's own statements scope CreateDelivery to the caller's account: not enough across accounts.
+        // The AWS-logs-and-resource-policy page's own statements scope CreateDelivery to the caller's account: not enough across accounts.
         assert.strictEqual(await req([deliveryCallerPolicy({ region: "us-east-1", account: SRC })], destinationPolicy), "ImplicitlyDenied");
         // Without PutDeliveryDestinationPolicy in the destination account, the identity policy alone is not enough.
         assert.strictEqual(await req([caller]), "ImplicitlyDenied");
     });
 
-    it("the caller policy allows the components' whole lifecycle (create, in-place update, tag, delete); seed 004's statements deny update and tagging", async () => {
+    it("the caller policy allows the components' whole lifecycle (create, in-place update, tag, delete); the AWS-logs-and-resource-policy page's statements deny update and tagging", async () => {
         const caller = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs" });
         const seedOnly = deliveryCallerPolicy({ region: "us-east-1", account: SRC, destinations: ["s3"], bucket: "central-logs", tagging: false });
         for (const st of seedOnly.Statement) {

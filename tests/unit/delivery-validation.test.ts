@@ -1,5 +1,5 @@
 /**
- * Bad input to the delivery policies and checks: exact messages (issue 4's list; seed 004 for the
+ * Bad input to the delivery policies and checks: exact messages (issue 4's list; AWS-logs-and-resource-policy for the
  * 5,120-character limit, the /aws/vendedlogs/ advice, the LogDeliveryEnabled tag and the V2 services).
  */
 import * as assert from "assert";
@@ -11,7 +11,7 @@ import {
 } from "../../policies/delivery";
 import { POLICY_LIMITS } from "../../policies/limits";
 import { policyDocument } from "../../policies/types";
-import { DELIVERY_V2_SERVICES } from "../../policies/deliveryServices";
+import { DELIVERY_V2_SERVICES, deliveryServiceOf } from "../../policies/deliveryServices";
 
 function throwsExactly(fn: () => unknown, message: string): void {
     assert.throws(fn, (e: Error) => {
@@ -27,7 +27,7 @@ describe("delivery policies: bad input (exact messages)", () => {
             `"arn:aws:logs:<region>:<account>:delivery-destination:<name>" (the destination stack's destinationArn output), not the bucket, log group or stream itself.`);
     });
 
-    it("a destination resource of a service seed 004 does not deliver to", () => {
+    it("a destination resource of a service the AWS-logs-and-resource-policy page does not deliver to", () => {
         throwsExactly(() => destinationTypeOfResourceArn("arn:aws:sqs:us-east-1:111122223333:q", "destinationResourceArn"),
             `[destinationResourceArn] "arn:aws:sqs:us-east-1:111122223333:q" is an ARN of service "sqs", not a delivery destination resource: ` +
             `give an S3 bucket ARN ("arn:aws:s3:::my-bucket"), a log group ARN ("arn:aws:logs:<region>:<account>:log-group:<name>") ` +
@@ -81,6 +81,26 @@ describe("delivery policies: bad input (exact messages)", () => {
         throwsExactly(() => validateLogType("arn:aws:logs:us-east-1:111122223333:log-group:/app", "INSIGHTS_QUERY_LOGS", "logType"),
             `[resourceArn] "arn:aws:logs:us-east-1:111122223333:log-group:/app" names one resource, but CloudWatch Logs Insights query execution logs delivers INSIGHTS_QUERY_LOGS ` +
             `only from the wildcard ARN "arn:aws:logs:us-east-1:111122223333:log-group:*" (CloudWatch Logs API reference, PutDeliverySource resourceArn): give that ARN as [resourceArn].`);
+    });
+
+    it("rows whose ARN form is documented match it; an unmatched ARN of a listed service is checked against all its log types, never refused for its form", () => {
+        // RTB Fabric User Guide, "Configuring RTB Fabric logs with Amazon CloudWatch Logs": links are the sources.
+        const link = "arn:aws:rtbfabric:us-east-1:111122223333:gateway/rtb-gw-m8x4n2p9/link/link-a9b7c5d3";
+        assert.strictEqual(deliveryServiceOf(link)?.title, "AWS RTB Fabric");
+        assert.strictEqual(validateLogType(link, "APPLICATION_LOGS", "logType"), "APPLICATION_LOGS");
+        throwsExactly(() => validateLogType(link, "ACCESS_LOGS", "logType"),
+            `[logType] "ACCESS_LOGS" is not a log type of AWS RTB Fabric (CloudWatch Logs API reference, PutDeliverySource logType): use "APPLICATION_LOGS".`);
+        // AgentCore Control API reference: memory ARNs are memory/<name>-<10 characters>.
+        const memory = "arn:aws:bedrock-agentcore:us-east-1:111122223333:memory/kbMemory-a1B2c3D4e5";
+        assert.strictEqual(deliveryServiceOf(memory)?.title, "Amazon Bedrock AgentCore Memory");
+        assert.strictEqual(deliveryServiceOf("arn:aws:quicksight:us-east-1:111122223333:account/111122223333")?.title, "Quick");
+        // A resource form the table does not know: all of the service's log types, nothing valid refused.
+        const other = deliveryServiceOf("arn:aws:bedrock-agentcore:us-east-1:111122223333:evaluator/ev-1")!;
+        assert.ok(other.logTypes.includes("USAGE_LOGS") && other.logTypes.includes("TRACES"));
+        // Service only (the resource form is unconfirmed): any ARN of the service.
+        assert.strictEqual(deliveryServiceOf("arn:aws:aidevops:us-east-1:111122223333:agentspace/as-1")?.title, "DevOps Agent");
+        assert.strictEqual(deliveryServiceOf("arn:aws:route53globalresolver:us-east-2:111122223333:global-resolver/gr-1")?.title, "Route 53 Global Resolver");
+        assert.strictEqual(deliveryServiceOf("arn:aws:elemental-inference:us-west-2:111122223333:feed/f-1")?.title, "AWS Elemental Inference");
     });
 
     it("the service table covers every service of the SDK model's PutDeliverySource logType documentation", () => {

@@ -1,7 +1,7 @@
 /**
- * Account B, the log archive, of a cross-account V2 vended-log delivery (seed 004, "Logging that
+ * Account B, the log archive, of a cross-account V2 vended-log delivery (AWS-logs-and-resource-policy, "Logging that
  * requires additional permissions [V2]"): a delivery destination for an SSE-KMS ExportBucket with
- * seed 004's bucket and key statements for `delivery.logs.amazonaws.com` (limited to the workload
+ * the AWS-logs-and-resource-policy page's bucket and key statements for `delivery.logs.amazonaws.com` (limited to the workload
  * accounts by `aws:SourceAccount`), and the delivery destination policy that lets those accounts
  * `logs:CreateDelivery` to it ("If you are delivering logs cross-account, you must use
  * PutDeliveryDestinationPolicy in the destination account").

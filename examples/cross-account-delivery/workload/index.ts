@@ -1,5 +1,5 @@
 /**
- * Account A, the workload, of a cross-account V2 vended-log delivery (seed 004): the delivery source
+ * Account A, the workload, of a cross-account V2 vended-log delivery (AWS-logs-and-resource-policy): the delivery source
  * for a resource of this account and one delivery to account B's delivery destination. The
  * destination's ARN, type and output format come from B's stack through `pulumi.StackReference`,
  * checked: a missing or malformed output fails naming the stack and the output, and a destination in
