@@ -2,15 +2,15 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_ENV, ScheduleConfig } from "../handlers/scheduledExport/config";
-import { HOUR_MS } from "../handlers/scheduledExport/windows";
+import { CONFIG_ENV } from "../handlers/scheduledExport/config";
+import { settingsItem, settingsSizeProblem } from "../handlers/scheduledExport/settings";
 import { partitionOfRegion } from "../policies/partition";
 import { ValidationError, validateBucketName, validateKmsKeyArn, validatePrefix } from "../policies/validate";
 import { asResourceError } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 import { scheduledExportPolicy } from "./scheduledExportPolicy";
 export * from "./scheduledExportArgs";
-import { validateScheduledExportArgs } from "./scheduledExportValidation";
+import { scheduleSettingsOf, validateScheduledExportArgs } from "./scheduledExportValidation";
 
 /** Lambda's current Node.js runtime (Node 20 left maintenance in 2026). */
 export const SCHEDULED_EXPORT_RUNTIME = "nodejs22.x";
@@ -45,7 +45,10 @@ export class ScheduledExport extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
-    /** The state table (retained on destroy unless `deleteStateOnDestroy`). */
+    /**
+     * The state table (retained on destroy unless `deleteStateOnDestroy`): each group's progress, and
+     * the schedule's settings item (`pk` = `"settings"`). `cwlogs-export schedule status --table` reads it.
+     */
     public readonly tableName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly scheduleName: pulumi.Output<string>;
@@ -113,16 +116,23 @@ export class ScheduledExport extends pulumi.ComponentResource {
             }));
         const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson }, parent);
 
-        const config = pulumi.all([table.name, args.bucketName, prefix]).apply(([tableName, bucket, keyPrefix]): string => JSON.stringify({
-            tableName, bucket, prefix: keyPrefix,
-            layout: args.layout ?? "date",
-            windowMs: (args.windowHours ?? 24) * HOUR_MS,
-            lagMs: (args.lagHours ?? 12) * HOUR_MS,
-            ...(args.start === undefined ? {} : { start: Date.parse(args.start) }),
-            ...(args.logGroupNames === undefined ? {} : { logGroupNames: args.logGroupNames }),
-            ...(args.logGroupNamePrefixes === undefined ? {} : { logGroupNamePrefixes: args.logGroupNamePrefixes }),
-            ...(args.tag === undefined ? {} : { tag: args.tag }),
-        } satisfies ScheduleConfig));
+        const settingsJson = pulumi.all([args.bucketName, prefix]).apply(([bucket, keyPrefix]) => asResourceError(this, () => {
+            const json = JSON.stringify(scheduleSettingsOf(args, bucket, keyPrefix));
+            const problem = settingsSizeProblem(json);
+            if (problem !== undefined) {
+                throw new ValidationError("logGroupNames", problem);
+            }
+            return json;
+        }));
+        // Lambda's environment holds 4 KB in all (Lambda quotas): the settings live in the state table,
+        // the function's environment names the table only.
+        const settings = new aws.dynamodb.TableItem(`${name}-settings`, {
+            ...regionArg,
+            tableName: table.name,
+            hashKey: "pk",
+            item: settingsJson.apply(j => JSON.stringify(settingsItem(j))),
+        }, parent);
+        const environment = table.name.apply(tableName => JSON.stringify({ tableName }));
 
         const fn = new aws.lambda.Function(`${name}-function`, {
             ...regionArg,
@@ -135,10 +145,10 @@ export class ScheduledExport extends pulumi.ComponentResource {
             memorySize: 256,
             // One invocation at a time: the account has one export slot, and the state's lease expects it.
             reservedConcurrentExecutions: 1,
-            environment: { variables: { [CONFIG_ENV]: config } },
+            environment: { variables: { [CONFIG_ENV]: environment } },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
             tags: args.tags,
-        }, { parent: this, dependsOn: [rolePolicy] });
+        }, { parent: this, dependsOn: [rolePolicy, settings] });
 
         const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
             description: `Lets EventBridge Scheduler invoke ${name}'s export function`,

@@ -1,12 +1,28 @@
 /** Validation of {@link ScheduledExportArgs}, before anything is created. */
 import { ValidationError, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefix, validateRegion } from "../policies/validate";
 import { HOUR_MS, lagProblem, windowProblem } from "../handlers/scheduledExport/windows";
+import { ScheduleSettings } from "../handlers/scheduledExport/config";
+import { settingsSizeProblem } from "../handlers/scheduledExport/settings";
 import { known, plain } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 
 const RATE = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
 // EventBridge Scheduler cron: six fields (minutes hours day-of-month month day-of-week year).
 const CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
+
+/** The settings the function reads from its table's settings item, once the bucket and prefix are known. */
+export function scheduleSettingsOf(args: ScheduledExportArgs, bucket: string, prefix: string): ScheduleSettings {
+    return {
+        bucket, prefix,
+        layout: args.layout ?? "date",
+        windowMs: (args.windowHours ?? 24) * HOUR_MS,
+        lagMs: (args.lagHours ?? 12) * HOUR_MS,
+        ...(args.start === undefined ? {} : { start: Date.parse(args.start) }),
+        ...(args.logGroupNames === undefined ? {} : { logGroupNames: args.logGroupNames }),
+        ...(args.logGroupNamePrefixes === undefined ? {} : { logGroupNamePrefixes: args.logGroupNamePrefixes }),
+        ...(args.tag === undefined ? {} : { tag: args.tag }),
+    };
+}
 
 /** Throws a {@link ValidationError} for the first bad argument; `now` is the deployment's clock. */
 export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Date.now()): void {
@@ -73,6 +89,12 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     const bucket = plain(args.bucketName);
     if (known(bucket)) {
         validateBucketName(bucket, "bucketName");
+    }
+    // Checked again once an output bucket or prefix resolves; these are at most 63 and 1,024 characters.
+    const settingsProblem = settingsSizeProblem(JSON.stringify(scheduleSettingsOf(args,
+        known(bucket) ? bucket : "", known(prefix) && prefix !== undefined ? prefix.replace(/\/+$/, "") : "exportedlogs")));
+    if (settingsProblem !== undefined) {
+        throw new ValidationError("logGroupNames", settingsProblem);
     }
     const key = plain(args.kmsKeyArn);
     if (known(key) && key !== undefined) {

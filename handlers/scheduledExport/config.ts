@@ -55,12 +55,3 @@ export function checkConfig(value: unknown, source: string): ScheduleConfig {
     }
     return { ...c, windowMs: c.windowMs ?? DEFAULT_WINDOW_MS, lagMs: c.lagMs ?? DEFAULT_LAG_MS };
 }
-
-/** Reads and checks an inline configuration (all settings in `CWLOGS_SCHEDULE`). */
-export function parseConfig(text: string | undefined): ScheduleConfig {
-    const env = parseEnv(text);
-    if (env.inline === undefined) {
-        throw new Error(`${CONFIG_ENV} lacks tableName, bucket or prefix: redeploy the stack.`);
-    }
-    return env.inline;
-}

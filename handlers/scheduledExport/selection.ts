@@ -60,7 +60,7 @@ export function pathCover(names: readonly string[], depth: number): Cover {
  * they fit, else prefixes of fewer and fewer slashes; `undefined` when not even one-slash prefixes fit.
  */
 export function coverNames(names: readonly string[], fits: (c: Cover) => boolean): Cover | undefined {
-    const exact = { names: [...new Set(names)].sort(), prefixes: [] };
+    const exact = { names: [...new Set(names)], prefixes: [] };
     if (fits(exact)) {
         return exact;
     }

@@ -16,6 +16,17 @@ const A = "111111111111";
 const ROLE = `arn:aws:iam::${A}:role/scheduled-role`;
 const group = (name: string): string => `arn:aws:logs:us-east-1:${A}:log-group:${name}`;
 
+/** The settings the component writes into its table's settings item (what the function reads). */
+function settingsOf(m: InstalledMocks, name: string): Record<string, unknown> {
+    const item = JSON.parse(m.named(`${name}-settings`).inputs.item as string) as Record<string, { S: string }>;
+    assert.strictEqual(item.pk.S, "settings");
+    return JSON.parse(item.settings.S) as Record<string, unknown>;
+}
+/** The function's `CWLOGS_SCHEDULE`. */
+function envOf(m: InstalledMocks, name: string): Record<string, unknown> {
+    return JSON.parse((m.named(`${name}-function`).inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+}
+
 describe("ScheduledExport (component, mocks)", () => {
     let m: InstalledMocks;
     let ScheduledExport: typeof ScheduledExportClass;
@@ -41,6 +52,7 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.deepStrictEqual(m.resources.filter(r => r.parent === component.urn).map(r => `${r.type} ${r.name}`).sort(), [
             "aws:cloudwatch/logGroup:LogGroup nightly-logs",
             "aws:dynamodb/table:Table nightly-state",
+            "aws:dynamodb/tableItem:TableItem nightly-settings",
             "aws:iam/role:Role nightly-role",
             "aws:iam/role:Role nightly-scheduler-role",
             "aws:iam/rolePolicy:RolePolicy nightly-policy",
@@ -54,9 +66,13 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.strictEqual(fn.reservedConcurrentExecutions, 1);
         assert.strictEqual(fn.timeout, 900);
         assert.deepStrictEqual(fn.loggingConfig, { logFormat: "Text", logGroup: "/cwlogs-export/scheduled/nightly" });
-        const config = JSON.parse((fn.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
-        assert.deepStrictEqual(config, {
-            tableName: "nightly-state-abc",
+        // The environment (4 KB at most for all variables) names the table; the settings are its item.
+        assert.deepStrictEqual(envOf(m, "nightly"), { tableName: "nightly-state-abc" });
+        const item = m.named("nightly-settings").inputs;
+        assert.strictEqual(item.tableName, "nightly-state-abc");
+        assert.strictEqual(item.hashKey, "pk");
+        assert.ok(m.named("nightly-function").dependencies.includes(m.named("nightly-settings").urn), "the function's first tick finds its settings");
+        assert.deepStrictEqual(settingsOf(m, "nightly"), {
             bucket: "archive-bucket", prefix: "exportedlogs", layout: "date", windowMs: 86_400_000, lagMs: 43_200_000,
             logGroupNames: ["/app/api"], logGroupNamePrefixes: ["/aws/lambda/"],
         });
@@ -119,7 +135,7 @@ describe("ScheduledExport (component, mocks)", () => {
             scheduleExpression: "cron(15 * * * ? *)", timeoutSeconds: 300, logRetentionInDays: 7,
         }, { provider });
         await m.settled();
-        const config = JSON.parse((m.named("custom-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "custom");
         assert.strictEqual(config.windowMs, 6 * 3_600_000);
         assert.strictEqual(config.lagMs, 0);
         assert.strictEqual(config.start, Date.UTC(2026, 0, 1));
@@ -128,7 +144,7 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.strictEqual(m.named("custom-function").inputs.timeout, 300);
         assert.strictEqual(m.named("custom-logs").inputs.retentionInDays, 7);
         const children = m.resources.filter(r => r.custom && r.name.startsWith("custom-"));
-        assert.strictEqual(children.length, 8);
+        assert.strictEqual(children.length, 9);
         for (const r of children) {
             assert.match(r.provider, /pulumi:providers:aws::acct-b::/, r.name);
         }
@@ -194,11 +210,47 @@ describe("ScheduledExport (component, mocks)", () => {
         });
     }
 
+    it("2,000 exact names: the settings item holds them, the environment stays small, the role policy fits IAM's limit (evaluated)", async () => {
+        const names = Array.from({ length: 2000 }, (_, i) => `/svc/team${i % 20}/app-${i}`);
+        const c = new ScheduledExport("many", { logGroupNames: names, bucketName: "archive-bucket" });
+        const policyJson = await valueOf(c.policyJson);
+        await m.settled();
+        assert.deepStrictEqual(settingsOf(m, "many").logGroupNames, names);
+        // Lambda: 4 KB for all environment variables together (Lambda quotas).
+        const variables = (m.named("many-function").inputs.environment as { variables: Record<string, string> }).variables;
+        assert.ok(Object.entries(variables).reduce((n, [k, v]) => n + k.length + v.length, 0) < 4096, JSON.stringify(variables));
+        // IAM: a role's inline policies hold 10,240 characters (IAM and AWS STS quotas); 2,000 ARNs would not.
+        assert.ok(policyJson.length <= 10_240, `${policyJson.length} characters`);
+        const policy = JSON.parse(policyJson) as PolicyDocument;
+        const ask = (resource: string) => decide({ principal: ROLE, action: "logs:CreateExportTask", resource, resourceAccount: A, identityPolicies: [policy] });
+        assert.strictEqual(await ask(group("/svc/team7/app-1987")), "Allowed");
+        assert.strictEqual(await ask(group("/svc/team0/app-0")), "Allowed");
+        assert.strictEqual(await ask(group("/svc/team7/not-listed")), "Allowed", "documented: the permission covers the names' shared path prefix");
+        assert.strictEqual(await ask(group("/svc/team20/app-1")), "ImplicitlyDenied");
+        assert.strictEqual(await ask(group("/other/app-1")), "ImplicitlyDenied");
+    });
+
+    it("a few exact names stay exact ARNs in the role policy", async () => {
+        const c = new ScheduledExport("few", { logGroupNames: ["/svc/team1/app-1", "/svc/team1/app-2"], bucketName: "archive-bucket" });
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        assert.strictEqual(await decide({ principal: ROLE, action: "logs:CreateExportTask", resource: group("/svc/team1/app-3"), resourceAccount: A, identityPolicies: [policy] }),
+            "ImplicitlyDenied");
+    });
+
+    it("refuses names whose settings exceed DynamoDB's 400 KB item, before creating anything", async () => {
+        const names = Array.from({ length: 900 }, (_, i) => `/big/${"x".repeat(490)}${String(i).padStart(4, "0")}`);
+        assert.throws(() => new ScheduledExport("huge", { logGroupNames: names, bucketName: "archive-bucket" }), (e: Error) => e.message ===
+            "[logGroupNames] the schedule's settings take 451940 bytes, over DynamoDB's 409600-byte (400 KB) item size limit " +
+            '(Amazon DynamoDB "Service, account, and table quotas"): select the groups with [logGroupNamePrefixes] or [tag] instead of listing them all.');
+        await m.settled();
+        assert.deepStrictEqual(m.resources.filter(r => r.custom).map(r => r.name), []);
+    });
+
     it("takes the prefix from an output (another stack's), into the function's config and its role's policy", async () => {
         const c = new ScheduledExport("from-output", { logGroupNames: ["/app/api"], bucketName: "archive-bucket", prefix: pulumi.output("exports-7f3a9c/") });
         const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
         await m.settled();
-        const config = JSON.parse((m.named("from-output-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "from-output");
         assert.strictEqual(config.prefix, "exports-7f3a9c");
         assert.ok(JSON.stringify(policy).includes("arn:aws:s3:::archive-bucket/exports-7f3a9c/*"), JSON.stringify(policy));
     });
@@ -225,7 +277,7 @@ describe("examples/scheduled-export (mocks)", () => {
     it("feeds the ExportBucket's name, prefix and key into a ScheduledExport whose role may write there", async () => {
         assert.strictEqual(m.named("daily").type, "cwlogs:export:ScheduledExport");
         const bucket = await valueOf(program.bucketName) as string;
-        const config = JSON.parse((m.named("daily-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "daily");
         assert.strictEqual(config.bucket, bucket);
         assert.strictEqual(config.prefix, "scheduled");
         assert.deepStrictEqual(config.logGroupNamePrefixes, ["/app/"]);
