@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_ENV } from "../handlers/scheduledExport/config";
+import { CONFIG_ENV, DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES } from "../handlers/scheduledExport/config";
 import { settingsItem, settingsSizeProblem } from "../handlers/scheduledExport/settings";
 import { partitionOfRegion } from "../policies/partition";
 import { ValidationError, validateBucketName, validateKmsKeyArn, validatePrefix } from "../policies/validate";
@@ -10,7 +10,8 @@ import { asResourceError } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 import { scheduledExportPolicy } from "./scheduledExportPolicy";
 export * from "./scheduledExportArgs";
-import { scheduleSettingsOf, validateScheduledExportArgs } from "./scheduledExportValidation";
+import { lagThresholdHoursOf, scheduleSettingsOf, validateScheduledExportArgs } from "./scheduledExportValidation";
+import { ScheduledExportAlarmArgs } from "./scheduledExportArgs";
 
 /** Lambda's current Node.js runtime (Node 20 left maintenance in 2026). */
 export const SCHEDULED_EXPORT_RUNTIME = "nodejs22.x";
@@ -52,6 +53,8 @@ export class ScheduledExport extends pulumi.ComponentResource {
     public readonly tableName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly scheduleName: pulumi.Output<string>;
+    /** Names of the CloudWatch alarms (`[]` without `alarm`): lag first, then repeated failures. */
+    public readonly alarmNames: pulumi.Output<string[]>;
     /** The function role's inline policy, as JSON. */
     public readonly policyJson: pulumi.Output<string>;
 
@@ -183,6 +186,8 @@ export class ScheduledExport extends pulumi.ComponentResource {
             },
         }, parent);
 
+        const alarms = args.alarm === undefined ? undefined : scheduledExportAlarms(name, args, args.alarm, table.name, regionArg, this);
+
         this.roleArn = role.arn;
         this.functionName = fn.name;
         this.functionArn = fn.arn;
@@ -190,9 +195,66 @@ export class ScheduledExport extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.scheduleName = schedule.name;
         this.policyJson = policyJson;
+        this.alarmNames = alarms === undefined ? pulumi.output([]) : pulumi.all(alarms.map(a => a.name));
         this.registerOutputs({
+            alarmNames: this.alarmNames,
             roleArn: this.roleArn, functionName: this.functionName, functionArn: this.functionArn, tableName: this.tableName,
             logGroupName: this.logGroupName, scheduleName: this.scheduleName, policyJson: this.policyJson,
         });
     }
+}
+
+/** Hours between two ticks of an EventBridge Scheduler expression (a day for `cron(...)`). */
+export function tickHoursOf(expression: string): number {
+    const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression);
+    if (rate === null) {
+        return 24;
+    }
+    const n = Number(rate[1]);
+    return rate[2].startsWith("minute") ? Math.ceil(n / 60) : rate[2].startsWith("hour") ? n : 24 * n;
+}
+
+/**
+ * The two alarms, on the Maximum over every group of the schedule (dimension `Schedule`), so groups
+ * created after deployment are watched too. The lag alarm counts hours without any metric as
+ * breaching (the function stopped ticking) when the schedule ticks at least daily.
+ */
+function scheduledExportAlarms(
+    name: string, args: ScheduledExportArgs, alarm: ScheduledExportAlarmArgs, tableName: pulumi.Output<string>,
+    regionArg: { region?: pulumi.Input<string> }, parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+    const ticks = tickHoursOf(args.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION);
+    const periods = ticks <= 24 ? Math.max(1, ticks) : 1;
+    const common = {
+        ...regionArg,
+        namespace: DEFAULT_NAMESPACE,
+        dimensions: { [METRIC_DIMENSIONS.schedule]: tableName },
+        statistic: "Maximum",
+        period: 3600,
+        alarmActions: [alarm.snsTopicArn],
+        okActions: [alarm.snsTopicArn],
+        tags: args.tags,
+    };
+    const lagHours = lagThresholdHoursOf(args);
+    return [
+        new aws.cloudwatch.MetricAlarm(`${name}-lag-alarm`, {
+            ...common,
+            alarmDescription: `A log group of the continuous export ${name} is more than ${lagHours} h behind, or the export function stopped reporting.`,
+            metricName: METRIC_NAMES.lag,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: lagHours * 3600,
+            evaluationPeriods: periods,
+            datapointsToAlarm: periods,
+            treatMissingData: ticks <= 24 ? "breaching" : "notBreaching",
+        }, { parent }),
+        new aws.cloudwatch.MetricAlarm(`${name}-failures-alarm`, {
+            ...common,
+            alarmDescription: `A window of the continuous export ${name} failed ${alarm.failureThreshold ?? 3} times in a row (it is retried, never skipped).`,
+            metricName: METRIC_NAMES.failures,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: alarm.failureThreshold ?? 3,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+        }, { parent }),
+    ];
 }

@@ -96,6 +96,7 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     if (settingsProblem !== undefined) {
         throw new ValidationError("logGroupNames", settingsProblem);
     }
+    validateAlarm(args);
     const key = plain(args.kmsKeyArn);
     if (known(key) && key !== undefined) {
         validateKmsKeyArn(key, "kmsKeyArn");
@@ -103,5 +104,36 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     const region = plain(args.region);
     if (known(region)) {
         validateRegion(region, "region");
+    }
+}
+
+const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+export const MAX_LAG_THRESHOLD_HOURS = 2160;
+
+/** The lag alarm's threshold: the one given, or one window late. */
+export function lagThresholdHoursOf(args: ScheduledExportArgs): number {
+    return args.alarm?.lagThresholdHours ?? 2 * (args.windowHours ?? 24) + (args.lagHours ?? 12);
+}
+
+function validateAlarm(args: ScheduledExportArgs): void {
+    const a = args.alarm;
+    if (a === undefined) {
+        return;
+    }
+    const topic = plain(a.snsTopicArn);
+    if (known(topic) && (typeof topic !== "string" || !SNS_TOPIC_ARN.test(topic))) {
+        throw new ValidationError("alarm.snsTopicArn",
+            `${JSON.stringify(topic)} is not an SNS topic ARN: give a standard topic's ARN, arn:aws:sns:<region>:<account>:<topic name> (e.g. an aws.sns.Topic's arn).`);
+    }
+    const floor = (args.windowHours ?? 24) + (args.lagHours ?? 12);
+    const lag = a.lagThresholdHours;
+    if (lag !== undefined && (typeof lag !== "number" || !Number.isFinite(lag) || lag <= floor || lag > MAX_LAG_THRESHOLD_HOURS)) {
+        throw new ValidationError("alarm.lagThresholdHours",
+            `${JSON.stringify(lag)} is out of range: use more than ${floor} hours (windowHours + lagHours, the lag every group reaches before its next window is due) ` +
+            `and at most ${MAX_LAG_THRESHOLD_HOURS} (90 days).`);
+    }
+    const f = a.failureThreshold;
+    if (f !== undefined && (!Number.isInteger(f) || f < 1 || f > 100)) {
+        throw new ValidationError("alarm.failureThreshold", `${JSON.stringify(f)} is out of range: use a whole number of consecutive failures from 1 to 100.`);
     }
 }

@@ -29,6 +29,11 @@ export interface ScheduleConfig extends ScheduleSettings {
 
 export const CONFIG_ENV = "CWLOGS_SCHEDULE";
 export const DEFAULT_NAMESPACE = "CwlogsExport/ScheduledExport";
+/** The metrics' dimensions: per log group, and per schedule (its state table's name), which the component's alarms watch. */
+export const METRIC_DIMENSIONS = { logGroup: "LogGroup", schedule: "Schedule" } as const;
+export const METRIC_NAMES = {
+    lag: "ExportLagSeconds", due: "WindowsDue", failures: "ConsecutiveFailures", exported: "WindowsExported",
+} as const;
 
 /** `CWLOGS_SCHEDULE`: the table name, and the whole settings only when they travel inline. */
 export function parseEnv(text: string | undefined): { tableName: string; inline?: ScheduleConfig } {

@@ -7,7 +7,7 @@ import {
     clampToDeadline, describeTask, EngineOptions, ExportApi, ExportRequest, ExportTaskInfo, isExportError, isTerminal, listExportTasks, pickAdoptable,
     runExport, waitForTask,
 } from "../../dynamic-providers/engine";
-import { ScheduleConfig, DEFAULT_NAMESPACE } from "./config";
+import { DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES, ScheduleConfig } from "./config";
 import { LogGroupInfo } from "./logGroups";
 import { GroupState, StateStore } from "./state";
 import {
@@ -154,7 +154,7 @@ export async function tick(d: TickDeps): Promise<TickReport> {
                 lastError: p.lastError,
             };
             report.groups.push(g);
-            log(JSON.stringify(metricLine(d.config.metricsNamespace ?? DEFAULT_NAMESPACE, now, g,
+            log(JSON.stringify(metricLine(d.config.metricsNamespace ?? DEFAULT_NAMESPACE, d.config.tableName, now, g,
                 report.exported.filter(x => x.logGroupName === name).length)));
         }
         return report;
@@ -329,27 +329,32 @@ async function exportWindow(
     }
 }
 
-/** One CloudWatch embedded-metric-format record for a group. */
-export function metricLine(namespace: string, now: number, g: GroupReport, exported: number): Record<string, unknown> {
+/**
+ * One CloudWatch embedded-metric-format record for a group, published under two dimension sets: the
+ * group's own, and the schedule's (every group of the schedule in one series, so one alarm on its
+ * Maximum covers groups created after deployment too).
+ */
+export function metricLine(namespace: string, schedule: string, now: number, g: GroupReport, exported: number): Record<string, unknown> {
     return {
         _aws: {
             Timestamp: now,
             CloudWatchMetrics: [{
                 Namespace: namespace,
-                Dimensions: [["LogGroup"]],
+                Dimensions: [[METRIC_DIMENSIONS.logGroup], [METRIC_DIMENSIONS.schedule]],
                 Metrics: [
-                    { Name: "ExportLagSeconds", Unit: "Seconds" },
-                    { Name: "WindowsDue", Unit: "Count" },
-                    { Name: "ConsecutiveFailures", Unit: "Count" },
-                    { Name: "WindowsExported", Unit: "Count" },
+                    { Name: METRIC_NAMES.lag, Unit: "Seconds" },
+                    { Name: METRIC_NAMES.due, Unit: "Count" },
+                    { Name: METRIC_NAMES.failures, Unit: "Count" },
+                    { Name: METRIC_NAMES.exported, Unit: "Count" },
                 ],
             }],
         },
-        LogGroup: g.logGroupName,
-        ExportLagSeconds: Math.round(g.lagMs / 1000),
-        WindowsDue: g.due,
-        ConsecutiveFailures: g.failures,
-        WindowsExported: exported,
+        [METRIC_DIMENSIONS.logGroup]: g.logGroupName,
+        [METRIC_DIMENSIONS.schedule]: schedule,
+        [METRIC_NAMES.lag]: Math.round(g.lagMs / 1000),
+        [METRIC_NAMES.due]: g.due,
+        [METRIC_NAMES.failures]: g.failures,
+        [METRIC_NAMES.exported]: exported,
         ...(g.lastError === undefined ? {} : { LastError: g.lastError.slice(0, 500) }),
     };
 }

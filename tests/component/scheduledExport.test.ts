@@ -11,6 +11,26 @@ import { settled } from "../support/programs";
 import type { ScheduledExport as ScheduledExportClass, ScheduledExportArgs } from "../../components";
 import { PolicyDocument } from "../../policies";
 import { decide } from "../support/simulate";
+import { GroupState, StateStore } from "../../handlers/scheduledExport/state";
+import { tick } from "../../handlers/scheduledExport/tick";
+import { ExportApi } from "../../dynamic-providers/engine";
+
+/** The EMF records the handler's tick writes for one group of a schedule whose state table is `tableName`. */
+async function emfRecords(tableName: string, state: Partial<GroupState>): Promise<Record<string, unknown>[]> {
+    const lines: string[] = [];
+    const store: StateStore = {
+        acquireLease: async () => true, releaseLease: async () => undefined, start: async p => p,
+        loadGroups: async () => new Map([["/app/api", { logGroupName: "/app/api", failures: 0, ...state }]]),
+        markAttempt: async () => undefined, markDone: async () => true, markFailed: async () => undefined,
+    };
+    const api = new Proxy({}, { get: () => () => { throw new Error("no export is due"); } }) as ExportApi;
+    const now = Date.UTC(2026, 0, 10, 6);
+    await tick({
+        config: { tableName, bucket: "archive-bucket", prefix: "p", windowMs: 86_400_000, lagMs: 43_200_000 }, store, api,
+        listGroups: async () => [{ logGroupName: "/app/api" }], now: () => now, remainingMs: () => 60_000, owner: "t", log: l => lines.push(l),
+    });
+    return lines.map(l => JSON.parse(l) as Record<string, unknown>);
+}
 
 const A = "111111111111";
 const ROLE = `arn:aws:iam::${A}:role/scheduled-role`;
@@ -37,7 +57,8 @@ describe("ScheduledExport (component, mocks)", () => {
             accountId: A, region: "us-east-1",
             state: r => r.type === "aws:dynamodb/table:Table"
                 ? { name: `${r.name}-abc`, arn: `arn:aws:dynamodb:us-east-1:${A}:table/${r.name}-abc` }
-                : r.type === "aws:cloudwatch/logGroup:LogGroup" ? { arn: `arn:aws:logs:us-east-1:${A}:log-group:${String(r.inputs.name)}` } : undefined,
+                : r.type === "aws:cloudwatch/logGroup:LogGroup" ? { arn: `arn:aws:logs:us-east-1:${A}:log-group:${String(r.inputs.name)}` }
+                    : r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" ? { name: `${r.name}-abc` } : undefined,
         });
         ({ ScheduledExport } = require("../../components") as typeof import("../../components"));
     });
@@ -200,6 +221,16 @@ describe("ScheduledExport (component, mocks)", () => {
             '[bucketName] "Archive_Bucket" is not a valid S3 bucket name: use only lowercase letters, digits, dots (.) and hyphens (-).'],
         ["a timeout over Lambda's limit", { timeoutSeconds: 901 },
             "[timeoutSeconds] 901 is out of range: use 60 to 900 seconds (Lambda's maximum)."],
+        ["an alarm topic that is not an SNS topic ARN", { alarm: { snsTopicArn: "arn:aws:sqs:us-east-1:111111111111:queue" } },
+            '[alarm.snsTopicArn] "arn:aws:sqs:us-east-1:111111111111:queue" is not an SNS topic ARN: give a standard topic\'s ARN, arn:aws:sns:<region>:<account>:<topic name> (e.g. an aws.sns.Topic\'s arn).'],
+        ["a lag threshold the lag reaches every day", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", lagThresholdHours: 36 } },
+            "[alarm.lagThresholdHours] 36 is out of range: use more than 36 hours (windowHours + lagHours, the lag every group reaches before its next window is due) and at most 2160 (90 days)."],
+        ["a lag threshold over 90 days", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", lagThresholdHours: 2161 } },
+            "[alarm.lagThresholdHours] 2161 is out of range: use more than 36 hours (windowHours + lagHours, the lag every group reaches before its next window is due) and at most 2160 (90 days)."],
+        ["a failure threshold of 0", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", failureThreshold: 0 } },
+            "[alarm.failureThreshold] 0 is out of range: use a whole number of consecutive failures from 1 to 100."],
+        ["a fractional failure threshold", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", failureThreshold: 2.5 } },
+            "[alarm.failureThreshold] 2.5 is out of range: use a whole number of consecutive failures from 1 to 100."],
     ];
     for (const [what, args, message] of bad) {
         it(`refuses ${what} before creating anything`, async () => {
@@ -244,6 +275,58 @@ describe("ScheduledExport (component, mocks)", () => {
             '(Amazon DynamoDB "Service, account, and table quotas"): select the groups with [logGroupNamePrefixes] or [tag] instead of listing them all.');
         await m.settled();
         assert.deepStrictEqual(m.resources.filter(r => r.custom).map(r => r.name), []);
+    });
+
+    it("alarms on the metrics the handler emits: namespace, metric names and Schedule dimension match its EMF records", async () => {
+        const topic = `arn:aws:sns:us-east-1:${A}:ops-alerts`;
+        const c = new ScheduledExport("watched", { logGroupNamePrefixes: ["/app/"], bucketName: "archive-bucket", alarm: { snsTopicArn: topic } });
+        assert.deepStrictEqual(await valueOf(c.alarmNames), ["watched-lag-alarm-abc", "watched-failures-alarm-abc"]);
+        await m.settled();
+        const lag = m.named("watched-lag-alarm");
+        const failures = m.named("watched-failures-alarm");
+        assert.strictEqual(lag.type, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.strictEqual(lag.parent, m.named("watched").urn);
+        // Defaults: one window late (2 x 24 h + 12 h), 3 failures in a row; ALARM and OK both notify.
+        assert.strictEqual(lag.inputs.threshold, 60 * 3600);
+        assert.strictEqual(lag.inputs.comparisonOperator, "GreaterThanThreshold");
+        assert.strictEqual(lag.inputs.treatMissingData, "breaching", "hourly ticks: an hour without metrics means the function stopped");
+        assert.strictEqual(failures.inputs.threshold, 3);
+        assert.strictEqual(failures.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+        assert.strictEqual(failures.inputs.treatMissingData, "notBreaching");
+        for (const a of [lag, failures]) {
+            assert.deepStrictEqual(a.inputs.alarmActions, [topic]);
+            assert.deepStrictEqual(a.inputs.okActions, [topic]);
+            assert.strictEqual(a.inputs.statistic, "Maximum");
+        }
+        // What the handler writes for a group 78 h behind with 4 failures, in the schedule of this table.
+        const [record] = await emfRecords("watched-state-abc", { next: Date.UTC(2026, 0, 7), failures: 4 });
+        const emf = (record._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0];
+        for (const a of [lag, failures]) {
+            const dimensions = a.inputs.dimensions as Record<string, string>;
+            assert.strictEqual(a.inputs.namespace, emf.Namespace);
+            assert.ok(emf.Metrics.some(x => x.Name === a.inputs.metricName), `${String(a.inputs.metricName)} is emitted`);
+            assert.ok(emf.Dimensions.some(set => JSON.stringify(set) === JSON.stringify(Object.keys(dimensions))), JSON.stringify(emf.Dimensions));
+            for (const [k, v] of Object.entries(dimensions)) {
+                assert.strictEqual(record[k], v, `dimension ${k}`);
+            }
+        }
+        // The values the alarms compare: this group is past the lag threshold and at the failure threshold.
+        assert.ok((record[lag.inputs.metricName as string] as number) > (lag.inputs.threshold as number));
+        assert.ok((record[failures.inputs.metricName as string] as number) >= (failures.inputs.threshold as number));
+    });
+
+    it("alarm thresholds pass through; ticks rarer than daily do not treat missing data as breaching", async () => {
+        new ScheduledExport("tuned", {
+            logGroupNames: ["/app/api"], bucketName: "archive-bucket", windowHours: 6, lagHours: 2, scheduleExpression: "rate(2 days)",
+            alarm: { snsTopicArn: `arn:aws:sns:us-east-1:${A}:ops`, lagThresholdHours: 9, failureThreshold: 1 },
+        });
+        await m.settled();
+        assert.strictEqual(m.named("tuned-lag-alarm").inputs.threshold, 9 * 3600);
+        assert.strictEqual(m.named("tuned-lag-alarm").inputs.treatMissingData, "notBreaching");
+        assert.strictEqual(m.named("tuned-failures-alarm").inputs.threshold, 1);
+        new ScheduledExport("plain", { logGroupNames: ["/app/api"], bucketName: "archive-bucket" });
+        await m.settled();
+        assert.deepStrictEqual(m.resources.filter(r => r.name.startsWith("plain-") && r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), []);
     });
 
     it("takes the prefix from an output (another stack's), into the function's config and its role's policy", async () => {
