@@ -39,8 +39,11 @@ export interface StateStore {
     markFailed(group: string, start: number, error: string, failures: number, retryAfter: number, now: number): Promise<void>;
 }
 
-const GROUP = "group#";
-const LEASE = "lease";
+/** Partition keys of the table's items: one per log group, the lease, the start chosen at the first tick. */
+export const GROUP_KEY_PREFIX = "group#";
+export const LEASE_KEY = "lease";
+const GROUP = GROUP_KEY_PREFIX;
+const LEASE = LEASE_KEY;
 const CONFIG = "config";
 
 function n(v: number): AttributeValue {
@@ -59,6 +62,27 @@ function str(item: Record<string, AttributeValue>, k: string): string | undefine
 
 function isConditionFailure(e: unknown): boolean {
     return (e as Error).name === "ConditionalCheckFailedException";
+}
+
+/** A group item as {@link GroupState}. */
+export function groupStateOf(item: Record<string, AttributeValue>): GroupState {
+    return {
+        logGroupName: (str(item, "pk") ?? "").slice(GROUP.length),
+        next: num(item, "next"),
+        attemptStart: num(item, "attemptStart"),
+        taskId: str(item, "taskId"),
+        failures: num(item, "failures") ?? 0,
+        retryAfter: num(item, "retryAfter"),
+        lastError: str(item, "lastError"),
+        lastFailureAt: num(item, "lastFailureAt"),
+        lastCompletedAt: num(item, "lastCompletedAt"),
+        lastTaskId: str(item, "lastTaskId"),
+    };
+}
+
+/** The lease item: which invocation works now, until when. */
+export function leaseOf(item: Record<string, AttributeValue>): { owner?: string; expiresAt?: number } {
+    return { owner: str(item, "owner"), expiresAt: num(item, "expiresAt") };
 }
 
 /** The store on a DynamoDB table with a string partition key `pk`. */
@@ -117,22 +141,11 @@ export async function dynamoStateStore(tableName: string, region?: string): Prom
                 const out = await send(new ddb.ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
                 for (const item of (out.Items ?? []) as Record<string, AttributeValue>[]) {
                     const pk = str(item, "pk") ?? "";
-                    if (!pk.startsWith(GROUP)) {
+                    if (!pk.startsWith(GROUP_KEY_PREFIX)) {
                         continue;
                     }
-                    const logGroupName = pk.slice(GROUP.length);
-                    groups.set(logGroupName, {
-                        logGroupName,
-                        next: num(item, "next"),
-                        attemptStart: num(item, "attemptStart"),
-                        taskId: str(item, "taskId"),
-                        failures: num(item, "failures") ?? 0,
-                        retryAfter: num(item, "retryAfter"),
-                        lastError: str(item, "lastError"),
-                        lastFailureAt: num(item, "lastFailureAt"),
-                        lastCompletedAt: num(item, "lastCompletedAt"),
-                        lastTaskId: str(item, "lastTaskId"),
-                    });
+                    const g = groupStateOf(item);
+                    groups.set(g.logGroupName, g);
                 }
                 startKey = out.LastEvaluatedKey as Record<string, AttributeValue> | undefined;
             } while (startKey !== undefined);

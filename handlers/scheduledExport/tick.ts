@@ -121,14 +121,14 @@ export async function tick(d: TickDeps): Promise<TickReport> {
                 report.stoppedBy = "budget";
                 break;
             }
-            const prepared = ahead !== undefined && ahead.name === pick.name && ahead.w.start === pick.w.start ? ahead : prepare(d, pick.name, pick.p, pick.w, deadline);
+            const prepared = ahead !== undefined && ahead.name === pick.name && ahead.w.start === pick.w.start ? ahead : prepare(d, pick.name, pick.p, pick.w, deadline, writes);
             ahead = undefined;
             // While this window's task holds the account's slot, the next window is claimed (and looked up
             // if a crashed run may have exported it), so the slot is not idle waiting on the state store.
             const lookAhead = (): void => {
                 const following = nextWindow(progress, skip, now, cal, { name: pick.name, next: pick.w.end });
                 if (following !== undefined && following.name !== pick.name) {
-                    ahead = prepare(d, following.name, following.p, following.w, deadline);
+                    ahead = prepare(d, following.name, following.p, following.w, deadline, writes);
                 }
             };
             const outcome = await exportWindow(d, prepared, pick.p, deadline, learned, writes, lookAhead);
@@ -170,11 +170,23 @@ export async function tick(d: TickDeps): Promise<TickReport> {
  */
 class Writes {
     private readonly all: Promise<unknown>[] = [];
+    private readonly tails = new Map<string, Promise<unknown>>();
     private failure: { error: unknown } | undefined;
 
     track<T>(p: Promise<T>): Promise<T> {
         this.all.push(p.catch(e => { this.failure ??= { error: e }; }));
         return p;
+    }
+
+    /**
+     * Runs `write` after the earlier writes of the same group, in order (a claim must not land
+     * before the previous window's "done", which removes the claim), and not at all after one of
+     * them failed: as after a crash, the next tick adopts from what was stored.
+     */
+    chain<T>(group: string, write: () => Promise<T>): Promise<T> {
+        const p = (this.tails.get(group) ?? Promise.resolve()).then(write);
+        this.tails.set(group, p);
+        return this.track(p);
     }
 
     throwIfFailed(): void {
@@ -239,7 +251,7 @@ export function shortPollMs(expectedMs: number | undefined): number {
 /** Pages of 50 COMPLETED tasks read when looking for a crashed run's task (as the engine does). */
 const COMPLETED_PAGES = 3;
 
-function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: number): Prepared {
+function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: number, writes: Writes): Prepared {
     const request: ExportRequest = {
         taskName: taskNameOf(name, w),
         logGroupName: name,
@@ -252,7 +264,7 @@ function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: nu
     // A window attempted before may have a task of a crashed invocation: only then is the list of
     // tasks worth reading (and the claim already stands). A claim written ahead is idempotent.
     const resumed = p.state?.attemptStart === w.start;
-    const claimed = resumed ? Promise.resolve() : d.store.markAttempt(name, w.start);
+    const claimed = resumed ? Promise.resolve() : writes.chain(name, () => d.store.markAttempt(name, w.start));
     const options: EngineOptions = { ...d.engine, deadline };
     const earlier = resumed
         ? Promise.all([
@@ -273,7 +285,6 @@ async function exportWindow(
 ): Promise<WindowOutcome | "stop" | "vanished"> {
     const { name, w, request } = prepared;
     const options: EngineOptions = { ...d.engine, deadline };
-    let taskWritten: Promise<void> = Promise.resolve();
     try {
         await prepared.claimed;
         const earlier = await prepared.earlier;
@@ -281,7 +292,7 @@ async function exportWindow(
             ? { task: earlier, adopted: true }
             : await runExport(d.api, request, { ...options, lookupCompleted: false, waitForCompletion: false });
         const startedAt = Date.now();
-        taskWritten = writes.track(d.store.markAttempt(name, w.start, result.task.taskId));
+        writes.chain(name, () => d.store.markAttempt(name, w.start, result.task.taskId));
         started();
         const expected = expectedDurationOf(learned);
         let current = result.task;
@@ -301,7 +312,7 @@ async function exportWindow(
             learned.push(Math.max(0, t.completionTime - t.creationTime));
         }
         // "Done" after the task id is stored (both conditional on the same item), beside the next create.
-        writes.track(taskWritten.then(() => d.store.markDone(name, w.start, w.end, t.taskId, d.now())));
+        writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, d.now()));
         p.next = w.end;
         p.failures = 0;
         p.retryAfter = undefined;
@@ -324,7 +335,7 @@ async function exportWindow(
         p.state = { logGroupName: name, attemptStart: w.start, failures: p.failures };
         const failures = p.failures;
         const retryAfter = p.retryAfter;
-        writes.track(taskWritten.catch(() => undefined).then(() => d.store.markFailed(name, w.start, e.message, failures, retryAfter, now)));
+        writes.chain(name, () => d.store.markFailed(name, w.start, e.message, failures, retryAfter, now));
         return { logGroupName: name, start: w.start, end: w.end, taskId: e.task?.taskId, error: e.message };
     }
 }
