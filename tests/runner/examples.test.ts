@@ -361,6 +361,7 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
         it("registers the stack outputs and the component's outputs (the role ARN an archive bucket would list as a caller)", async () => {
             const { monitor: m } = await runs.scheduledExport();
             assert.deepStrictEqual(m.stackOutputs, {
+                alarmNames: [],
                 bucketName: "archive-bucket-0123abcd",
                 functionName: "daily-function-0123abcd",
                 logGroupName: "/cwlogs-export/scheduled/daily",
@@ -369,7 +370,7 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             });
             const outputs = m.named("daily", SCHEDULED).outputs ?? {};
             assert.deepStrictEqual(Object.keys(outputs).sort(),
-                ["functionArn", "functionName", "logGroupName", "policyJson", "roleArn", "scheduleName", "tableName"]);
+                ["alarmNames", "functionArn", "functionName", "logGroupName", "policyJson", "roleArn", "scheduleName", "tableName"]);
             assert.strictEqual(outputs.roleArn, m.stackOutputs.roleArn);
             assert.strictEqual(outputs.policyJson, m.named("daily-policy").inputs.policy);
         });
