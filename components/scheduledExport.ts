@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_ENV, DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES } from "../handlers/scheduledExport/config";
 import { settingsItem, settingsSizeProblem } from "../handlers/scheduledExport/settings";
+import { tickHoursOf } from "../handlers/scheduledExport/windows";
 import { partitionOfRegion } from "../policies/partition";
 import { ValidationError, validateBucketName, validateKmsKeyArn, validatePrefix } from "../policies/validate";
 import { asResourceError } from "./inputs";
@@ -202,16 +203,6 @@ export class ScheduledExport extends pulumi.ComponentResource {
             logGroupName: this.logGroupName, scheduleName: this.scheduleName, policyJson: this.policyJson,
         });
     }
-}
-
-/** Hours between two ticks of an EventBridge Scheduler expression (a day for `cron(...)`). */
-export function tickHoursOf(expression: string): number {
-    const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression);
-    if (rate === null) {
-        return 24;
-    }
-    const n = Number(rate[1]);
-    return rate[2].startsWith("minute") ? Math.ceil(n / 60) : rate[2].startsWith("hour") ? n : 24 * n;
 }
 
 /**

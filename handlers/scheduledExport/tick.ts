@@ -96,6 +96,7 @@ export async function tick(d: TickDeps): Promise<TickReport> {
     }
     report.lease = true;
     const writes = new Writes();
+    let flushDone = (): void => undefined;
     try {
         const start = d.config.start ?? await d.store.start(windowStartOf(d.now(), cal.windowMs));
         const [groups, states] = await Promise.all([d.listGroups(), d.store.loadGroups()]);
@@ -110,12 +111,23 @@ export async function tick(d: TickDeps): Promise<TickReport> {
         const skip = new Set<string>();
         const learned: number[] = [];
         let ahead: Prepared | undefined;
+        // "Done" of the last window, written once the next CreateExportTask has been answered: the
+        // create, which holds the slot, does not share the state store's (or moto's) time with it.
+        let deferredDone: { group: string; write: () => void } | undefined;
+        flushDone = (): void => {
+            deferredDone?.write();
+            deferredDone = undefined;
+        };
         for (;;) {
             writes.throwIfFailed();
             const now = d.now();
             const pick = nextWindow(progress, skip, now, cal);
             if (pick === undefined) {
                 break;
+            }
+            if (deferredDone?.group === pick.name) {
+                // Its next window's claim must land after this "done", which removes the previous claim.
+                flushDone();
             }
             if (Date.now() >= deadline) {
                 report.stoppedBy = "budget";
@@ -125,13 +137,14 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             ahead = undefined;
             // While this window's task holds the account's slot, the next window is claimed (and looked up
             // if a crashed run may have exported it), so the slot is not idle waiting on the state store.
-            const lookAhead = (): void => {
+            const onStarted = (): void => {
+                flushDone();
                 const following = nextWindow(progress, skip, now, cal, { name: pick.name, next: pick.w.end });
                 if (following !== undefined && following.name !== pick.name) {
                     ahead = prepare(d, following.name, following.p, following.w, deadline, writes);
                 }
             };
-            const outcome = await exportWindow(d, prepared, pick.p, deadline, learned, writes, lookAhead);
+            const outcome = await exportWindow(d, prepared, pick.p, deadline, learned, writes, onStarted);
             if (outcome === "stop") {
                 report.stoppedBy = "budget";
                 break;
@@ -139,13 +152,15 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             if (outcome === "vanished") {
                 report.vanished.push(pick.name);
                 skip.add(pick.name);
-            } else if (outcome.error !== undefined) {
-                report.failed.push(outcome);
+            } else if ("failed" in outcome) {
+                report.failed.push(outcome.failed);
                 skip.add(pick.name);
             } else {
-                report.exported.push(outcome);
+                report.exported.push(outcome.window);
+                deferredDone = { group: pick.name, write: outcome.done };
             }
         }
+        flushDone();
         await writes.settle();
         const now = d.now();
         for (const [name, p] of progress) {
@@ -159,6 +174,7 @@ export async function tick(d: TickDeps): Promise<TickReport> {
         }
         return report;
     } finally {
+        flushDone();
         await writes.settle().catch(() => undefined);
         await d.store.releaseLease(d.owner);
     }
@@ -282,7 +298,7 @@ function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: nu
 /** Exports one window; `"stop"` when the budget ran out with the task still running (the next tick adopts it). */
 async function exportWindow(
     d: TickDeps, prepared: Prepared, p: Progress, deadline: number, learned: number[], writes: Writes, started: () => void,
-): Promise<WindowOutcome | "stop" | "vanished"> {
+): Promise<{ window: WindowOutcome; done: () => void } | { failed: WindowOutcome } | "stop" | "vanished"> {
     const { name, w, request } = prepared;
     const options: EngineOptions = { ...d.engine, deadline };
     try {
@@ -311,13 +327,16 @@ async function exportWindow(
         if (!result.adopted && t.creationTime !== undefined && t.completionTime !== undefined) {
             learned.push(Math.max(0, t.completionTime - t.creationTime));
         }
-        // "Done" after the task id is stored (both conditional on the same item), beside the next create.
-        writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, d.now()));
         p.next = w.end;
         p.failures = 0;
         p.retryAfter = undefined;
         p.state = undefined;
-        return { logGroupName: name, start: w.start, end: w.end, taskId: t.taskId, adopted: result.adopted };
+        const completedAt = d.now();
+        return {
+            window: { logGroupName: name, start: w.start, end: w.end, taskId: t.taskId, adopted: result.adopted },
+            // After the task id is stored (both conditional on the same item), beside the next task.
+            done: () => { writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, completedAt)); },
+        };
     } catch (e) {
         if (!isExportError(e)) {
             throw e;
@@ -336,7 +355,7 @@ async function exportWindow(
         const failures = p.failures;
         const retryAfter = p.retryAfter;
         writes.chain(name, () => d.store.markFailed(name, w.start, e.message, failures, retryAfter, now));
-        return { logGroupName: name, start: w.start, end: w.end, taskId: e.task?.taskId, error: e.message };
+        return { failed: { logGroupName: name, start: w.start, end: w.end, taskId: e.task?.taskId, error: e.message } };
     }
 }
 
