@@ -23,6 +23,8 @@ export interface GroupState {
     readonly lastFailureAt?: number;
     readonly lastCompletedAt?: number;
     readonly lastTaskId?: string;
+    /** Run time of the last exported window's task (AWS's creation to completion), when known. */
+    readonly lastDurationMs?: number;
 }
 
 /** What the handler needs from the store; tests may wrap it to inject crashes. */
@@ -35,7 +37,7 @@ export interface StateStore {
     /** Records that window `start` of `group` is being exported (before CreateExportTask). */
     markAttempt(group: string, start: number, taskId?: string): Promise<void>;
     /** Moves `group` past its window `[start, end)`; false when another invocation already did. */
-    markDone(group: string, start: number, end: number, taskId: string, now: number): Promise<boolean>;
+    markDone(group: string, start: number, end: number, taskId: string, now: number, durationMs?: number): Promise<boolean>;
     markFailed(group: string, start: number, error: string, failures: number, retryAfter: number, now: number): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export function groupStateOf(item: Record<string, AttributeValue>): GroupState {
         lastFailureAt: num(item, "lastFailureAt"),
         lastCompletedAt: num(item, "lastCompletedAt"),
         lastTaskId: str(item, "lastTaskId"),
+        lastDurationMs: num(item, "lastDurationMs"),
     };
 }
 
@@ -161,15 +164,16 @@ export async function dynamoStateStore(tableName: string, region?: string): Prom
                 ExpressionAttributeValues: taskId === undefined ? { ":s": n(start) } : { ":s": n(start), ":t": s(taskId) },
             }));
         },
-        async markDone(group, start, end, taskId, now) {
+        async markDone(group, start, end, taskId, now, durationMs) {
+            const duration: Record<string, AttributeValue> = durationMs === undefined ? {} : { ":d": n(durationMs) };
             try {
                 await send(new ddb.UpdateItemCommand({
                     TableName: tableName, Key: groupKey(group),
-                    UpdateExpression: "SET #n = :e, lastCompletedAt = :now, lastTaskId = :t, failures = :zero REMOVE attemptStart, taskId, retryAfter",
+                    UpdateExpression: `SET #n = :e, lastCompletedAt = :now, lastTaskId = :t, failures = :zero${durationMs === undefined ? "" : ", lastDurationMs = :d"} REMOVE attemptStart, taskId, retryAfter`,
                     // Only the invocation that exported window `start` moves the group past it, once.
                     ConditionExpression: "attribute_not_exists(#n) OR #n = :s",
                     ExpressionAttributeNames: { "#n": "next" },
-                    ExpressionAttributeValues: { ":s": n(start), ":e": n(end), ":now": n(now), ":t": s(taskId), ":zero": n(0) },
+                    ExpressionAttributeValues: { ":s": n(start), ":e": n(end), ":now": n(now), ":t": s(taskId), ":zero": n(0), ...duration },
                 }));
                 return true;
             } catch (e) {

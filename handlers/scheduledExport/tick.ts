@@ -109,7 +109,8 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             });
         }
         const skip = new Set<string>();
-        const learned: number[] = [];
+        // Run times recorded by earlier ticks: the first poll of this tick's first task comes on time too.
+        const learned: number[] = [...states.values()].flatMap(g => g.lastDurationMs === undefined ? [] : [g.lastDurationMs]);
         let ahead: Prepared | undefined;
         // "Done" of the last window, written once the next CreateExportTask has been answered: the
         // create, which holds the slot, does not share the state store's (or moto's) time with it.
@@ -315,7 +316,9 @@ async function exportWindow(
         if (!isTerminal(current.statusCode) && expected !== undefined) {
             // The first poll exactly at the expected end (the engine's own first poll adds slack): a
             // task AWS reports COMPLETED at creation + run time is seen at once, and the slot moves on.
-            const delay = clampToDeadline(startedAt + expected - Date.now(), Date.now(), deadline);
+            // An adopted task started earlier: its expected end counts from its creation (AWS's clock).
+            const from = result.adopted && current.creationTime !== undefined ? Math.min(startedAt, current.creationTime) : startedAt;
+            const delay = clampToDeadline(Math.max(0, from + expected - Date.now()), Date.now(), deadline);
             if (delay === undefined) {
                 return "stop";
             }
@@ -324,8 +327,9 @@ async function exportWindow(
         }
         // Terminal already: returns it, or throws the explained failure; else short polls, then longer.
         const t = await waitForTask(d.api, current, { ...options, timing: { pollMinMs: shortPollMs(expected), ...d.engine?.timing } });
-        if (!result.adopted && t.creationTime !== undefined && t.completionTime !== undefined) {
-            learned.push(Math.max(0, t.completionTime - t.creationTime));
+        const durationMs = t.creationTime !== undefined && t.completionTime !== undefined ? Math.max(0, t.completionTime - t.creationTime) : undefined;
+        if (durationMs !== undefined) {
+            learned.push(durationMs);
         }
         p.next = w.end;
         p.failures = 0;
@@ -335,7 +339,7 @@ async function exportWindow(
         return {
             window: { logGroupName: name, start: w.start, end: w.end, taskId: t.taskId, adopted: result.adopted },
             // After the task id is stored (both conditional on the same item), beside the next task.
-            done: () => { writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, completedAt)); },
+            done: () => { writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, completedAt, durationMs)); },
         };
     } catch (e) {
         if (!isExportError(e)) {

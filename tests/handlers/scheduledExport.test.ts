@@ -281,7 +281,7 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         const store: StateStore = {
             ...s.store,
             markAttempt: (g, start, taskId) => slow(`${taskId === undefined ? "claim" : "task"} ${g}@${start}`, () => s.store.markAttempt(g, start, taskId)),
-            markDone: (g, start, end, taskId, now) => slow(`done ${g}@${start}`, () => s.store.markDone(g, start, end, taskId, now)),
+            markDone: (g, start, end, taskId, now, ms) => slow(`done ${g}@${start}`, () => s.store.markDone(g, start, end, taskId, now, ms)),
         };
         const real = await logsExportApi({ region: "us-east-1" });
         const api: ExportApi = {
@@ -311,6 +311,14 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         assert.strictEqual(new Set(proxy.created.map(c => c.taskName)).size, 6);
         const states = await s.store.loadGroups();
         assert.deepStrictEqual([...states.values()].map(g => g.next), [START + 2 * DAY_MS, START + 2 * DAY_MS, START + 2 * DAY_MS]);
+        // Each task's run time (AWS's creation to completion) is stored with "done"...
+        assert.deepStrictEqual([...states.values()].map(g => g.lastDurationMs), [150, 150, 150]);
+        // ...so the next tick's first task is polled once, at its expected end, like the others.
+        const seen = proxy.seen.length;
+        const r2 = await runTick(s, START + 3 * DAY_MS + 12 * HOUR_MS);
+        assert.strictEqual(r2.exported.length, 3);
+        const calls = proxy.seen.slice(seen).filter(x => x.operation !== "DescribeLogGroups").map(x => x.operation);
+        assert.deepStrictEqual(calls, ["CreateExportTask", "DescribeExportTasks", "CreateExportTask", "DescribeExportTasks", "CreateExportTask", "DescribeExportTasks"]);
     });
 
     it("the Lambda handler reads 2,000 names from the table's settings item (CWLOGS_SCHEDULE names the table only)", async () => {
