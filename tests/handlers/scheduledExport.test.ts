@@ -240,6 +240,35 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         assert.strictEqual(proxy.created.length, 1, "adopted, not created again");
     });
 
+    it("a store failure while \"done\" is written beside the next task: the next tick adopts that window, creates nothing twice", async () => {
+        const s = await setup("cp");
+        await seedGroup("/cp/a", 3);
+        await seedGroup("/cp/b", 3);
+        proxy.options.holdMs = 100;
+        let dones = 0;
+        const crashing: StateStore = {
+            ...s.store,
+            async markDone(...args) {
+                if (dones++ === 0) {
+                    throw new Error("simulated crash while writing done");
+                }
+                return s.store.markDone(...args);
+            },
+        };
+        const now = START + 2 * DAY_MS + 12 * HOUR_MS;
+        await assert.rejects(runTick({ ...s, store: crashing }, now), /simulated crash/);
+        assert.strictEqual(proxy.created.length, 2, "a's task, and b's created beside a's failed done");
+        const r = await runTick(s, now);
+        assert.deepStrictEqual(r.failed, []);
+        // a's day 0 was never recorded done: adopted (COMPLETED), not created again; b's day 0, done
+        // after its task COMPLETED in the failed tick, is not exported again.
+        assert.deepStrictEqual(r.exported.map(x => [x.logGroupName, (x.start - START) / DAY_MS, x.adopted]),
+            [["/cp/a", 0, true], ["/cp/a", 1, false], ["/cp/b", 1, false]]);
+        const names = proxy.created.map(c => c.taskName);
+        assert.strictEqual(names.length, 4);
+        assert.strictEqual(new Set(names).size, 4, "one task per window");
+    });
+
     it("two invocations at once create nothing twice", async () => {
         const s = await setup("cc");
         await seedGroup("/cc/a", 3);
