@@ -2,13 +2,16 @@
  * `npm run bench:scheduled`: the continuous-export handler catching up GROUPS log groups x DAYS daily
  * windows against moto behind the test proxy (each task held RUNNING HOLD_MS, one active task per
  * account), ticks back to back with a 60 s budget each. Prints wall time over the serial lower bound
- * (windows x hold), CloudWatch Logs calls per window and state-store calls per window. Needs moto_server.
+ * (windows x hold), the same over the slot-busy bound (windows x hold plus each CreateExportTask's own
+ * latency, which the account's one slot cannot overlap), CloudWatch Logs calls per window and
+ * state-store calls per window. Needs moto_server.
  * Sizes: BENCH_GROUPS (100), BENCH_DAYS (7), BENCH_HOLD_MS (200).
  */
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { logsExportApi } from "../dynamic-providers/aws";
+import { ExportApi } from "../dynamic-providers/engine";
 import { listSelectedGroups } from "../handlers/scheduledExport/logGroups";
 import { dynamoStateStore, StateStore } from "../handlers/scheduledExport/state";
 import { tick } from "../handlers/scheduledExport/tick";
@@ -49,7 +52,32 @@ async function main(): Promise<void> {
         const config = { tableName: "bench-state", bucket: "bench-archive", prefix: "bench", logGroupNamePrefixes: ["/bench/"], start: today - DAYS * DAY_MS };
         const storeCalls = { n: 0 };
         const store = counted(await dynamoStateStore("bench-state", "us-east-1"), storeCalls);
-        const api = await logsExportApi({ region: "us-east-1" });
+        const logsApi = await logsExportApi({ region: "us-east-1" });
+        // CreateExportTask's own latency: moto writes the export synchronously, and the proxy holds the
+        // slot from the create's arrival until HOLD_MS after moto answered, so no schedule beats it.
+        const createMs: number[] = [];
+        const pollMs: number[] = [];
+        const api: ExportApi = {
+            ...logsApi,
+            async describeExportTasks(q) {
+                const t0 = performance.now();
+                try {
+                    return await logsApi.describeExportTasks(q);
+                } finally {
+                    if (q.taskId !== undefined) {
+                        pollMs.push(performance.now() - t0);
+                    }
+                }
+            },
+            async createExportTask(r) {
+                const t0 = performance.now();
+                try {
+                    return await logsApi.createExportTask(r);
+                } finally {
+                    createMs.push(performance.now() - t0);
+                }
+            },
+        };
         proxy.clear();
         const windows = GROUPS * DAYS;
         const started = Date.now();
@@ -72,9 +100,22 @@ async function main(): Promise<void> {
         const wallMs = Date.now() - started;
         const logsCalls = proxy.seen.length;
         const bound = windows * HOLD_MS;
+        const createSum = createMs.reduce((a, b) => a + b, 0);
+        const slotBound = bound + createSum;
+        const sortedCreate = [...createMs].sort((a, b) => a - b);
+        // One status poll per window must follow the task's end before the next create: its latency too.
+        const pollMean = pollMs.reduce((a, b) => a + b, 0) / Math.max(1, pollMs.length);
+        const observedBound = slotBound + windows * pollMean;
         console.log(JSON.stringify({
             groups: GROUPS, days: DAYS, holdMs: HOLD_MS, windows, exported, ticks, wallMs,
             serialLowerBoundMs: bound, wallOverBound: Number((wallMs / bound).toFixed(3)),
+            createLatencyMs: { mean: Number((createSum / Math.max(1, createMs.length)).toFixed(1)), p50: Math.round(sortedCreate[Math.floor(sortedCreate.length / 2)] ?? 0),
+                p90: Math.round(sortedCreate[Math.floor(sortedCreate.length * 0.9)] ?? 0) },
+            // The slot is busy for each task's create plus its hold: wall over that is the schedule's own overhead.
+            slotBusyBoundMs: Math.round(slotBound), wallOverSlotBusyBound: Number((wallMs / slotBound).toFixed(3)),
+            pollLatencyMs: Number(pollMean.toFixed(1)),
+            // Plus one status poll's latency per window (the end of a task is seen only through a poll).
+            observedBoundMs: Math.round(observedBound), wallOverObservedBound: Number((wallMs / observedBound).toFixed(3)),
             logsCallsPerWindow: Number((logsCalls / windows).toFixed(2)),
             logsCalls: Object.fromEntries([...new Set(proxy.seen.map(s => s.operation))].map(o => [o, proxy.count(o)])),
             stateCallsPerWindow: Number((storeCalls.n / windows).toFixed(2)),

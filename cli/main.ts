@@ -50,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
     registerStatusCommand(program, io);
     registerCancelCommand(program, io);
     registerDoctorCommand(program, io);
+    require("./schedule").registerScheduleCommand(program, io);
     return program;
 }
 

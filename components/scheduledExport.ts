@@ -2,15 +2,17 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_ENV, ScheduleConfig } from "../handlers/scheduledExport/config";
-import { HOUR_MS } from "../handlers/scheduledExport/windows";
+import { CONFIG_ENV, DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES } from "../handlers/scheduledExport/config";
+import { settingsItem, settingsSizeProblem } from "../handlers/scheduledExport/settings";
+import { tickHoursOf } from "../handlers/scheduledExport/windows";
 import { partitionOfRegion } from "../policies/partition";
 import { ValidationError, validateBucketName, validateKmsKeyArn, validatePrefix } from "../policies/validate";
 import { asResourceError } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 import { scheduledExportPolicy } from "./scheduledExportPolicy";
 export * from "./scheduledExportArgs";
-import { validateScheduledExportArgs } from "./scheduledExportValidation";
+import { lagThresholdHoursOf, scheduleSettingsOf, validateScheduledExportArgs } from "./scheduledExportValidation";
+import { ScheduledExportAlarmArgs } from "./scheduledExportArgs";
 
 /** Lambda's current Node.js runtime (Node 20 left maintenance in 2026). */
 export const SCHEDULED_EXPORT_RUNTIME = "nodejs22.x";
@@ -45,10 +47,15 @@ export class ScheduledExport extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;
     public readonly functionName: pulumi.Output<string>;
     public readonly functionArn: pulumi.Output<string>;
-    /** The state table (retained on destroy unless `deleteStateOnDestroy`). */
+    /**
+     * The state table (retained on destroy unless `deleteStateOnDestroy`): each group's progress, and
+     * the schedule's settings item (`pk` = `"settings"`). `cwlogs-export schedule status --table` reads it.
+     */
     public readonly tableName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly scheduleName: pulumi.Output<string>;
+    /** Names of the CloudWatch alarms (`[]` without `alarm`): lag first, then repeated failures. */
+    public readonly alarmNames: pulumi.Output<string[]>;
     /** The function role's inline policy, as JSON. */
     public readonly policyJson: pulumi.Output<string>;
 
@@ -113,16 +120,23 @@ export class ScheduledExport extends pulumi.ComponentResource {
             }));
         const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson }, parent);
 
-        const config = pulumi.all([table.name, args.bucketName, prefix]).apply(([tableName, bucket, keyPrefix]): string => JSON.stringify({
-            tableName, bucket, prefix: keyPrefix,
-            layout: args.layout ?? "date",
-            windowMs: (args.windowHours ?? 24) * HOUR_MS,
-            lagMs: (args.lagHours ?? 12) * HOUR_MS,
-            ...(args.start === undefined ? {} : { start: Date.parse(args.start) }),
-            ...(args.logGroupNames === undefined ? {} : { logGroupNames: args.logGroupNames }),
-            ...(args.logGroupNamePrefixes === undefined ? {} : { logGroupNamePrefixes: args.logGroupNamePrefixes }),
-            ...(args.tag === undefined ? {} : { tag: args.tag }),
-        } satisfies ScheduleConfig));
+        const settingsJson = pulumi.all([args.bucketName, prefix]).apply(([bucket, keyPrefix]) => asResourceError(this, () => {
+            const json = JSON.stringify(scheduleSettingsOf(args, bucket, keyPrefix));
+            const problem = settingsSizeProblem(json);
+            if (problem !== undefined) {
+                throw new ValidationError("logGroupNames", problem);
+            }
+            return json;
+        }));
+        // Lambda's environment holds 4 KB in all (Lambda quotas): the settings live in the state table,
+        // the function's environment names the table only.
+        const settings = new aws.dynamodb.TableItem(`${name}-settings`, {
+            ...regionArg,
+            tableName: table.name,
+            hashKey: "pk",
+            item: settingsJson.apply(j => JSON.stringify(settingsItem(j))),
+        }, parent);
+        const environment = table.name.apply(tableName => JSON.stringify({ tableName }));
 
         const fn = new aws.lambda.Function(`${name}-function`, {
             ...regionArg,
@@ -135,10 +149,10 @@ export class ScheduledExport extends pulumi.ComponentResource {
             memorySize: 256,
             // One invocation at a time: the account has one export slot, and the state's lease expects it.
             reservedConcurrentExecutions: 1,
-            environment: { variables: { [CONFIG_ENV]: config } },
+            environment: { variables: { [CONFIG_ENV]: environment } },
             loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
             tags: args.tags,
-        }, { parent: this, dependsOn: [rolePolicy] });
+        }, { parent: this, dependsOn: [rolePolicy, settings] });
 
         const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
             description: `Lets EventBridge Scheduler invoke ${name}'s export function`,
@@ -173,6 +187,8 @@ export class ScheduledExport extends pulumi.ComponentResource {
             },
         }, parent);
 
+        const alarms = args.alarm === undefined ? undefined : scheduledExportAlarms(name, args, args.alarm, table.name, regionArg, this);
+
         this.roleArn = role.arn;
         this.functionName = fn.name;
         this.functionArn = fn.arn;
@@ -180,9 +196,56 @@ export class ScheduledExport extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.scheduleName = schedule.name;
         this.policyJson = policyJson;
+        this.alarmNames = alarms === undefined ? pulumi.output([]) : pulumi.all(alarms.map(a => a.name));
         this.registerOutputs({
+            alarmNames: this.alarmNames,
             roleArn: this.roleArn, functionName: this.functionName, functionArn: this.functionArn, tableName: this.tableName,
             logGroupName: this.logGroupName, scheduleName: this.scheduleName, policyJson: this.policyJson,
         });
     }
+}
+
+/**
+ * The two alarms, on the Maximum over every group of the schedule (dimension `Schedule`), so groups
+ * created after deployment are watched too. The lag alarm counts hours without any metric as
+ * breaching (the function stopped ticking) when the schedule ticks at least daily.
+ */
+function scheduledExportAlarms(
+    name: string, args: ScheduledExportArgs, alarm: ScheduledExportAlarmArgs, tableName: pulumi.Output<string>,
+    regionArg: { region?: pulumi.Input<string> }, parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+    const ticks = tickHoursOf(args.scheduleExpression ?? DEFAULT_SCHEDULE_EXPRESSION);
+    const periods = ticks <= 24 ? Math.max(1, ticks) : 1;
+    const common = {
+        ...regionArg,
+        namespace: DEFAULT_NAMESPACE,
+        dimensions: { [METRIC_DIMENSIONS.schedule]: tableName },
+        statistic: "Maximum",
+        period: 3600,
+        alarmActions: [alarm.snsTopicArn],
+        okActions: [alarm.snsTopicArn],
+        tags: args.tags,
+    };
+    const lagHours = lagThresholdHoursOf(args);
+    return [
+        new aws.cloudwatch.MetricAlarm(`${name}-lag-alarm`, {
+            ...common,
+            alarmDescription: `A log group of the continuous export ${name} is more than ${lagHours} h behind, or the export function stopped reporting.`,
+            metricName: METRIC_NAMES.lag,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: lagHours * 3600,
+            evaluationPeriods: periods,
+            datapointsToAlarm: periods,
+            treatMissingData: ticks <= 24 ? "breaching" : "notBreaching",
+        }, { parent }),
+        new aws.cloudwatch.MetricAlarm(`${name}-failures-alarm`, {
+            ...common,
+            alarmDescription: `A window of the continuous export ${name} failed ${alarm.failureThreshold ?? 3} times in a row (it is retried, never skipped).`,
+            metricName: METRIC_NAMES.failures,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: alarm.failureThreshold ?? 3,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+        }, { parent }),
+    ];
 }

@@ -1,8 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 
+/** Alarms of a {@link ScheduledExport}, on the metrics its function publishes (embedded metric format). */
+export interface ScheduledExportAlarmArgs {
+    /**
+     * SNS topic the alarms notify, on ALARM and on OK: a standard topic in the schedule's region whose
+     * access policy lets `cloudwatch.amazonaws.com` publish (CloudWatch, "Using Amazon CloudWatch
+     * alarms"). Required.
+     */
+    snsTopicArn: pulumi.Input<string>;
+    /**
+     * Alarm when any selected group's export lag (now minus the end of its last exported window)
+     * exceeds this many hours, or when the function reports nothing for as long as the schedule's
+     * ticks take (it stopped running). Must be above `windowHours + lagHours`, the lag every group
+     * reaches just before its next window becomes due; at most 2,160 (90 days). Defaults to
+     * `2 * windowHours + lagHours` (one window late; 60 for daily windows).
+     */
+    lagThresholdHours?: number;
+    /**
+     * Alarm when a group's window has failed this many times in a row (each failure is retried after
+     * a backoff of 5 minutes doubling to 6 hours, never skipped). 1 to 100. Defaults to `3`.
+     */
+    failureThreshold?: number;
+}
+
 /** Arguments of {@link ScheduledExport}. At least one of `logGroupNames`, `logGroupNamePrefixes` and `tag` is required. */
 export interface ScheduledExportArgs {
-    /** Log groups to export, by exact name. */
+    /**
+     * Log groups to export, by exact name. Thousands fit: the names travel in the state table's
+     * settings item (400 KB; over that, the component refuses them naming this argument). When the
+     * names would make the function role's policy longer than IAM's 10,240 characters for a role's
+     * inline policies, the export permission goes to their shared path prefixes instead (e.g.
+     * `log-group:/app/team1/*`, as few slashes dropped as needed); the function still exports only
+     * the named groups.
+     */
     logGroupNames?: string[];
     /**
      * Log group name prefixes: every group whose name starts with one is exported, including groups
@@ -56,6 +86,12 @@ export interface ScheduledExportArgs {
      * they are retained (Pulumi `retainOnDelete`), so a redeploy resumes where the export stopped.
      */
     deleteStateOnDestroy?: boolean;
+    /**
+     * CloudWatch alarms on the function's metrics (namespace `CwlogsExport/ScheduledExport`,
+     * dimension `Schedule` = the state table's name): one on export lag, one on repeated failures,
+     * both notifying an SNS topic. Defaults to no alarm.
+     */
+    alarm?: ScheduledExportAlarmArgs;
     /** Region of the log groups and the function. Defaults to the provider's region. */
     region?: pulumi.Input<string>;
     /** Tags for every taggable child. */

@@ -7,6 +7,8 @@
 import { exportCallerStatements } from "../policies/exportCaller";
 import { Partition } from "../policies/partition";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../policies/types";
+import { ValidationError } from "../policies/validate";
+import { Cover, coverNames } from "../handlers/scheduledExport/selection";
 
 export interface ScheduledExportPolicyOptions {
     readonly region: string;
@@ -30,7 +32,29 @@ export const SCHEDULED_EXPORT_SIDS = {
     tags: "SelectLogGroupsByTag",
 } as const;
 
+/** IAM's limit on a role's inline policies, all together, in characters without whitespace (IAM and AWS STS quotas). */
+export const ROLE_POLICY_MAX_CHARS = 10_240;
+
+/**
+ * The policy; when the exact names make it longer than a role's inline policies may be, the export
+ * permission goes to the names' shared path prefixes instead (`log-group:/app/team1/*`, as few
+ * slashes dropped as needed). The function still exports only the named groups.
+ */
 export function scheduledExportPolicy(o: ScheduledExportPolicyOptions): PolicyDocument {
+    let doc: PolicyDocument | undefined;
+    const fits = (c: Cover): boolean => {
+        doc = exactPolicy({ ...o, logGroupNames: c.names, logGroupNamePrefixes: [...new Set([...o.logGroupNamePrefixes, ...c.prefixes])] });
+        return JSON.stringify(doc).length <= ROLE_POLICY_MAX_CHARS;
+    };
+    if (coverNames(o.logGroupNames, fits) === undefined) {
+        throw new ValidationError("logGroupNames",
+            `${o.logGroupNames.length} names make the function role's policy ${JSON.stringify(doc).length} characters even grouped by path prefix, ` +
+            `over IAM's ${ROLE_POLICY_MAX_CHARS}-character limit for a role's inline policies (IAM and AWS STS quotas): select the groups with [logGroupNamePrefixes] or [tag].`);
+    }
+    return doc as unknown as PolicyDocument;
+}
+
+function exactPolicy(o: ScheduledExportPolicyOptions): PolicyDocument {
     const base = `arn:${o.partition}:logs:${o.region}:${o.account}:log-group:`;
     const tagOnly = o.logGroupNames.length === 0 && o.logGroupNamePrefixes.length === 0;
     const caller = exportCallerStatements({

@@ -1,12 +1,28 @@
 /** Validation of {@link ScheduledExportArgs}, before anything is created. */
 import { ValidationError, validateBucketName, validateKmsKeyArn, validateLogGroupName, validatePrefix, validateRegion } from "../policies/validate";
 import { HOUR_MS, lagProblem, windowProblem } from "../handlers/scheduledExport/windows";
+import { ScheduleSettings } from "../handlers/scheduledExport/config";
+import { settingsSizeProblem } from "../handlers/scheduledExport/settings";
 import { known, plain } from "./inputs";
 import { ScheduledExportArgs } from "./scheduledExportArgs";
 
 const RATE = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
 // EventBridge Scheduler cron: six fields (minutes hours day-of-month month day-of-week year).
 const CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
+
+/** The settings the function reads from its table's settings item, once the bucket and prefix are known. */
+export function scheduleSettingsOf(args: ScheduledExportArgs, bucket: string, prefix: string): ScheduleSettings {
+    return {
+        bucket, prefix,
+        layout: args.layout ?? "date",
+        windowMs: (args.windowHours ?? 24) * HOUR_MS,
+        lagMs: (args.lagHours ?? 12) * HOUR_MS,
+        ...(args.start === undefined ? {} : { start: Date.parse(args.start) }),
+        ...(args.logGroupNames === undefined ? {} : { logGroupNames: args.logGroupNames }),
+        ...(args.logGroupNamePrefixes === undefined ? {} : { logGroupNamePrefixes: args.logGroupNamePrefixes }),
+        ...(args.tag === undefined ? {} : { tag: args.tag }),
+    };
+}
 
 /** Throws a {@link ValidationError} for the first bad argument; `now` is the deployment's clock. */
 export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Date.now()): void {
@@ -74,6 +90,13 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     if (known(bucket)) {
         validateBucketName(bucket, "bucketName");
     }
+    // Checked again once an output bucket or prefix resolves; these are at most 63 and 1,024 characters.
+    const settingsProblem = settingsSizeProblem(JSON.stringify(scheduleSettingsOf(args,
+        known(bucket) ? bucket : "", known(prefix) && prefix !== undefined ? prefix.replace(/\/+$/, "") : "exportedlogs")));
+    if (settingsProblem !== undefined) {
+        throw new ValidationError("logGroupNames", settingsProblem);
+    }
+    validateAlarm(args);
     const key = plain(args.kmsKeyArn);
     if (known(key) && key !== undefined) {
         validateKmsKeyArn(key, "kmsKeyArn");
@@ -81,5 +104,36 @@ export function validateScheduledExportArgs(args: ScheduledExportArgs, now = Dat
     const region = plain(args.region);
     if (known(region)) {
         validateRegion(region, "region");
+    }
+}
+
+const SNS_TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+export const MAX_LAG_THRESHOLD_HOURS = 2160;
+
+/** The lag alarm's threshold: the one given, or one window late. */
+export function lagThresholdHoursOf(args: ScheduledExportArgs): number {
+    return args.alarm?.lagThresholdHours ?? 2 * (args.windowHours ?? 24) + (args.lagHours ?? 12);
+}
+
+function validateAlarm(args: ScheduledExportArgs): void {
+    const a = args.alarm;
+    if (a === undefined) {
+        return;
+    }
+    const topic = plain(a.snsTopicArn);
+    if (known(topic) && (typeof topic !== "string" || !SNS_TOPIC_ARN.test(topic))) {
+        throw new ValidationError("alarm.snsTopicArn",
+            `${JSON.stringify(topic)} is not an SNS topic ARN: give a standard topic's ARN, arn:aws:sns:<region>:<account>:<topic name> (e.g. an aws.sns.Topic's arn).`);
+    }
+    const floor = (args.windowHours ?? 24) + (args.lagHours ?? 12);
+    const lag = a.lagThresholdHours;
+    if (lag !== undefined && (typeof lag !== "number" || !Number.isFinite(lag) || lag <= floor || lag > MAX_LAG_THRESHOLD_HOURS)) {
+        throw new ValidationError("alarm.lagThresholdHours",
+            `${JSON.stringify(lag)} is out of range: use more than ${floor} hours (windowHours + lagHours, the lag every group reaches before its next window is due) ` +
+            `and at most ${MAX_LAG_THRESHOLD_HOURS} (90 days).`);
+    }
+    const f = a.failureThreshold;
+    if (f !== undefined && (!Number.isInteger(f) || f < 1 || f > 100)) {
+        throw new ValidationError("alarm.failureThreshold", `${JSON.stringify(f)} is out of range: use a whole number of consecutive failures from 1 to 100.`);
     }
 }

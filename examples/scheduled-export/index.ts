@@ -7,6 +7,7 @@
  *   pulumi config set aws:region us-east-1
  *   pulumi config set logGroupNamePrefix /app/
  *   pulumi config set start 2026-11-01      # optional: backfill from this day
+ *   pulumi config set alertTopicArn arn:aws:sns:us-east-1:111111111111:ops-alerts   # optional: alarms
  *   pulumi up
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -15,6 +16,8 @@ import { ExportBucket, ScheduledExport } from "../../index";
 const config = new pulumi.Config();
 const logGroupNamePrefix = config.get("logGroupNamePrefix") ?? "/app/";
 const prefix = config.get("destinationPrefix") ?? "scheduled";
+// An SNS topic whose access policy lets cloudwatch.amazonaws.com publish: alarms on lag and failures.
+const alertTopicArn = config.get("alertTopicArn");
 
 const archive = new ExportBucket("archive", { destinationPrefixes: [prefix] });
 
@@ -24,6 +27,7 @@ const scheduled = new ScheduledExport("daily", {
     prefix,
     kmsKeyArn: archive.kmsKeyArn,
     start: config.get("start"),
+    alarm: alertTopicArn === undefined ? undefined : { snsTopicArn: alertTopicArn },
 }, { dependsOn: [archive] });
 
 export const bucketName = archive.bucketName;
@@ -31,3 +35,4 @@ export const functionName = scheduled.functionName;
 export const tableName = scheduled.tableName;
 export const roleArn = scheduled.roleArn;
 export const logGroupName = scheduled.logGroupName;
+export const alarmNames = scheduled.alarmNames;

@@ -1,11 +1,14 @@
 /**
- * The Lambda entry point of the continuous export (`index.handler` in the bundle): the settings from
- * `CWLOGS_SCHEDULE`, the state store on DynamoDB, the export engine on CloudWatch Logs, and the real
- * clock. The AWS SDK is the one Lambda's Node.js runtime provides.
+ * The Lambda entry point of the continuous export (`index.handler` in the bundle): the table named in
+ * `CWLOGS_SCHEDULE`, the settings from its settings item (read at every tick, so a `pulumi up` that
+ * changes the selection takes effect at the next tick), the state store on the same table, the
+ * export engine on CloudWatch Logs, and the real clock. The AWS SDK is the one Lambda's Node.js
+ * runtime provides.
  */
 import { logsExportApi } from "../../dynamic-providers/aws";
-import { CONFIG_ENV, parseConfig } from "./config";
+import { checkConfig, CONFIG_ENV, parseEnv, ScheduleConfig } from "./config";
 import { listSelectedGroups } from "./logGroups";
+import { readSettings } from "./settings";
 import { dynamoStateStore } from "./state";
 import { tick, TickReport } from "./tick";
 
@@ -15,9 +18,19 @@ export interface LambdaContext {
     getRemainingTimeInMillis?(): number;
 }
 
+/** The settings: inline in `CWLOGS_SCHEDULE`, else the settings item of the table it names. */
+export async function loadConfig(envText: string | undefined, region?: string): Promise<ScheduleConfig> {
+    const env = parseEnv(envText);
+    if (env.inline !== undefined) {
+        return env.inline;
+    }
+    const settings = await readSettings(env.tableName, region);
+    return checkConfig({ ...(settings as object), tableName: env.tableName }, `the settings item of table ${env.tableName}`);
+}
+
 export async function handler(_event: unknown, context: LambdaContext = {}): Promise<TickReport> {
-    const config = parseConfig(process.env[CONFIG_ENV]);
     const region = process.env.AWS_REGION;
+    const config = await loadConfig(process.env[CONFIG_ENV], region);
     const store = await dynamoStateStore(config.tableName, region);
     const api = await logsExportApi({ region });
     const report = await tick({

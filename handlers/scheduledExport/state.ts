@@ -23,6 +23,8 @@ export interface GroupState {
     readonly lastFailureAt?: number;
     readonly lastCompletedAt?: number;
     readonly lastTaskId?: string;
+    /** Run time of the last exported window's task (AWS's creation to completion), when known. */
+    readonly lastDurationMs?: number;
 }
 
 /** What the handler needs from the store; tests may wrap it to inject crashes. */
@@ -35,12 +37,15 @@ export interface StateStore {
     /** Records that window `start` of `group` is being exported (before CreateExportTask). */
     markAttempt(group: string, start: number, taskId?: string): Promise<void>;
     /** Moves `group` past its window `[start, end)`; false when another invocation already did. */
-    markDone(group: string, start: number, end: number, taskId: string, now: number): Promise<boolean>;
+    markDone(group: string, start: number, end: number, taskId: string, now: number, durationMs?: number): Promise<boolean>;
     markFailed(group: string, start: number, error: string, failures: number, retryAfter: number, now: number): Promise<void>;
 }
 
-const GROUP = "group#";
-const LEASE = "lease";
+/** Partition keys of the table's items: one per log group, the lease, the start chosen at the first tick. */
+export const GROUP_KEY_PREFIX = "group#";
+export const LEASE_KEY = "lease";
+const GROUP = GROUP_KEY_PREFIX;
+const LEASE = LEASE_KEY;
 const CONFIG = "config";
 
 function n(v: number): AttributeValue {
@@ -59,6 +64,28 @@ function str(item: Record<string, AttributeValue>, k: string): string | undefine
 
 function isConditionFailure(e: unknown): boolean {
     return (e as Error).name === "ConditionalCheckFailedException";
+}
+
+/** A group item as {@link GroupState}. */
+export function groupStateOf(item: Record<string, AttributeValue>): GroupState {
+    return {
+        logGroupName: (str(item, "pk") ?? "").slice(GROUP.length),
+        next: num(item, "next"),
+        attemptStart: num(item, "attemptStart"),
+        taskId: str(item, "taskId"),
+        failures: num(item, "failures") ?? 0,
+        retryAfter: num(item, "retryAfter"),
+        lastError: str(item, "lastError"),
+        lastFailureAt: num(item, "lastFailureAt"),
+        lastCompletedAt: num(item, "lastCompletedAt"),
+        lastTaskId: str(item, "lastTaskId"),
+        lastDurationMs: num(item, "lastDurationMs"),
+    };
+}
+
+/** The lease item: which invocation works now, until when. */
+export function leaseOf(item: Record<string, AttributeValue>): { owner?: string; expiresAt?: number } {
+    return { owner: str(item, "owner"), expiresAt: num(item, "expiresAt") };
 }
 
 /** The store on a DynamoDB table with a string partition key `pk`. */
@@ -117,22 +144,11 @@ export async function dynamoStateStore(tableName: string, region?: string): Prom
                 const out = await send(new ddb.ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
                 for (const item of (out.Items ?? []) as Record<string, AttributeValue>[]) {
                     const pk = str(item, "pk") ?? "";
-                    if (!pk.startsWith(GROUP)) {
+                    if (!pk.startsWith(GROUP_KEY_PREFIX)) {
                         continue;
                     }
-                    const logGroupName = pk.slice(GROUP.length);
-                    groups.set(logGroupName, {
-                        logGroupName,
-                        next: num(item, "next"),
-                        attemptStart: num(item, "attemptStart"),
-                        taskId: str(item, "taskId"),
-                        failures: num(item, "failures") ?? 0,
-                        retryAfter: num(item, "retryAfter"),
-                        lastError: str(item, "lastError"),
-                        lastFailureAt: num(item, "lastFailureAt"),
-                        lastCompletedAt: num(item, "lastCompletedAt"),
-                        lastTaskId: str(item, "lastTaskId"),
-                    });
+                    const g = groupStateOf(item);
+                    groups.set(g.logGroupName, g);
                 }
                 startKey = out.LastEvaluatedKey as Record<string, AttributeValue> | undefined;
             } while (startKey !== undefined);
@@ -148,15 +164,16 @@ export async function dynamoStateStore(tableName: string, region?: string): Prom
                 ExpressionAttributeValues: taskId === undefined ? { ":s": n(start) } : { ":s": n(start), ":t": s(taskId) },
             }));
         },
-        async markDone(group, start, end, taskId, now) {
+        async markDone(group, start, end, taskId, now, durationMs) {
+            const duration: Record<string, AttributeValue> = durationMs === undefined ? {} : { ":d": n(durationMs) };
             try {
                 await send(new ddb.UpdateItemCommand({
                     TableName: tableName, Key: groupKey(group),
-                    UpdateExpression: "SET #n = :e, lastCompletedAt = :now, lastTaskId = :t, failures = :zero REMOVE attemptStart, taskId, retryAfter",
+                    UpdateExpression: `SET #n = :e, lastCompletedAt = :now, lastTaskId = :t, failures = :zero${durationMs === undefined ? "" : ", lastDurationMs = :d"} REMOVE attemptStart, taskId, retryAfter`,
                     // Only the invocation that exported window `start` moves the group past it, once.
                     ConditionExpression: "attribute_not_exists(#n) OR #n = :s",
                     ExpressionAttributeNames: { "#n": "next" },
-                    ExpressionAttributeValues: { ":s": n(start), ":e": n(end), ":now": n(now), ":t": s(taskId), ":zero": n(0) },
+                    ExpressionAttributeValues: { ":s": n(start), ":e": n(end), ":now": n(now), ":t": s(taskId), ":zero": n(0), ...duration },
                 }));
                 return true;
             } catch (e) {

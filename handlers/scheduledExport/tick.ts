@@ -3,8 +3,11 @@
  * export due windows (most lagging group first) through the export engine until the time budget
  * runs out, and report lag and failures as CloudWatch embedded metrics.
  */
-import { EngineOptions, ExportApi, ExportRequest, isExportError, runExport } from "../../dynamic-providers/engine";
-import { ScheduleConfig, DEFAULT_NAMESPACE } from "./config";
+import {
+    clampToDeadline, describeTask, EngineOptions, ExportApi, ExportRequest, ExportTaskInfo, isExportError, isTerminal, listExportTasks, pickAdoptable,
+    runExport, waitForTask,
+} from "../../dynamic-providers/engine";
+import { DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES, ScheduleConfig } from "./config";
 import { LogGroupInfo } from "./logGroups";
 import { GroupState, StateStore } from "./state";
 import {
@@ -67,7 +70,7 @@ export function retryDelayMs(failures: number): number {
     return Math.min(6 * 60 * MINUTE_MS, 5 * MINUTE_MS * 2 ** Math.max(0, failures - 1));
 }
 
-interface Progress {
+export interface Progress {
     next: number;
     state?: GroupState;
     failures: number;
@@ -92,6 +95,8 @@ export async function tick(d: TickDeps): Promise<TickReport> {
         return report;
     }
     report.lease = true;
+    const writes = new Writes();
+    let flushDone = (): void => undefined;
     try {
         const start = d.config.start ?? await d.store.start(windowStartOf(d.now(), cal.windowMs));
         const [groups, states] = await Promise.all([d.listGroups(), d.store.loadGroups()]);
@@ -104,37 +109,60 @@ export async function tick(d: TickDeps): Promise<TickReport> {
             });
         }
         const skip = new Set<string>();
-        // The last task's run time: the next task's first status poll comes then (windows of one schedule export alike).
-        const learned: { durationMs?: number } = {};
+        // Run times recorded by earlier ticks: the first poll of this tick's first task comes on time too.
+        const learned: number[] = [...states.values()].flatMap(g => g.lastDurationMs === undefined ? [] : [g.lastDurationMs]);
+        let ahead: Prepared | undefined;
+        // "Done" of the last window, written once the next CreateExportTask has been answered: the
+        // create, which holds the slot, does not share the state store's (or moto's) time with it.
+        let deferredDone: { group: string; write: () => void } | undefined;
+        flushDone = (): void => {
+            deferredDone?.write();
+            deferredDone = undefined;
+        };
         for (;;) {
+            writes.throwIfFailed();
             const now = d.now();
-            const ready = [...progress.entries()]
-                .filter(([name, p]) => !skip.has(name) && (p.retryAfter === undefined || p.retryAfter <= now) && dueCount(p.next, now, cal) > 0)
-                .sort((a, b) => a[1].next - b[1].next || a[0].localeCompare(b[0]));
-            if (ready.length === 0) {
+            const pick = nextWindow(progress, skip, now, cal);
+            if (pick === undefined) {
                 break;
+            }
+            if (deferredDone?.group === pick.name) {
+                // Its next window's claim must land after this "done", which removes the previous claim.
+                flushDone();
             }
             if (Date.now() >= deadline) {
                 report.stoppedBy = "budget";
                 break;
             }
-            const [name, p] = ready[0];
-            const w = dueWindows(p.next, now, cal, 1)[0];
-            const outcome = await exportWindow(d, name, p, w, deadline, learned);
+            const prepared = ahead !== undefined && ahead.name === pick.name && ahead.w.start === pick.w.start ? ahead : prepare(d, pick.name, pick.p, pick.w, deadline, writes);
+            ahead = undefined;
+            // While this window's task holds the account's slot, the next window is claimed (and looked up
+            // if a crashed run may have exported it), so the slot is not idle waiting on the state store.
+            const onStarted = (): void => {
+                flushDone();
+                const following = nextWindow(progress, skip, now, cal, { name: pick.name, next: pick.w.end });
+                if (following !== undefined && following.name !== pick.name) {
+                    ahead = prepare(d, following.name, following.p, following.w, deadline, writes);
+                }
+            };
+            const outcome = await exportWindow(d, prepared, pick.p, deadline, learned, writes, onStarted);
             if (outcome === "stop") {
                 report.stoppedBy = "budget";
                 break;
             }
             if (outcome === "vanished") {
-                report.vanished.push(name);
-                skip.add(name);
-            } else if (outcome.error !== undefined) {
-                report.failed.push(outcome);
-                skip.add(name);
+                report.vanished.push(pick.name);
+                skip.add(pick.name);
+            } else if ("failed" in outcome) {
+                report.failed.push(outcome.failed);
+                skip.add(pick.name);
             } else {
-                report.exported.push(outcome);
+                report.exported.push(outcome.window);
+                deferredDone = { group: pick.name, write: outcome.done };
             }
         }
+        flushDone();
+        await writes.settle();
         const now = d.now();
         for (const [name, p] of progress) {
             const g: GroupReport = {
@@ -142,19 +170,105 @@ export async function tick(d: TickDeps): Promise<TickReport> {
                 lastError: p.lastError,
             };
             report.groups.push(g);
-            log(JSON.stringify(metricLine(d.config.metricsNamespace ?? DEFAULT_NAMESPACE, now, g,
+            log(JSON.stringify(metricLine(d.config.metricsNamespace ?? DEFAULT_NAMESPACE, d.config.tableName, now, g,
                 report.exported.filter(x => x.logGroupName === name).length)));
         }
         return report;
     } finally {
+        flushDone();
+        await writes.settle().catch(() => undefined);
         await d.store.releaseLease(d.owner);
     }
 }
 
-/** Exports one window; `"stop"` when the budget ran out with the task still running (the next tick adopts it). */
-async function exportWindow(
-    d: TickDeps, name: string, p: Progress, w: Window, deadline: number, learned: { durationMs?: number },
-): Promise<WindowOutcome | "stop" | "vanished"> {
+/**
+ * State writes that run beside the exports (the task id, "done", "failed"): a failure surfaces at the
+ * next window and fails the tick, as an awaited write would, without the slot waiting on each write.
+ */
+class Writes {
+    private readonly all: Promise<unknown>[] = [];
+    private readonly tails = new Map<string, Promise<unknown>>();
+    private failure: { error: unknown } | undefined;
+
+    track<T>(p: Promise<T>): Promise<T> {
+        this.all.push(p.catch(e => { this.failure ??= { error: e }; }));
+        return p;
+    }
+
+    /**
+     * Runs `write` after the earlier writes of the same group, in order (a claim must not land
+     * before the previous window's "done", which removes the claim), and not at all after one of
+     * them failed: as after a crash, the next tick adopts from what was stored.
+     */
+    chain<T>(group: string, write: () => Promise<T>): Promise<T> {
+        const p = (this.tails.get(group) ?? Promise.resolve()).then(write);
+        this.tails.set(group, p);
+        return this.track(p);
+    }
+
+    throwIfFailed(): void {
+        if (this.failure !== undefined) {
+            throw this.failure.error;
+        }
+    }
+
+    async settle(): Promise<void> {
+        while (this.all.length > 0) {
+            await Promise.all(this.all.splice(0));
+        }
+        this.throwIfFailed();
+    }
+}
+
+/** The due window to export next: the most lagging group's oldest, ties by name; `advanced` moves one group as if its window were done. */
+export function nextWindow(
+    progress: ReadonlyMap<string, Progress>, skip: ReadonlySet<string>, now: number, cal: Calendar, advanced?: { name: string; next: number },
+): { name: string; p: Progress; w: Window } | undefined {
+    let best: { name: string; p: Progress; next: number } | undefined;
+    for (const [name, p] of progress) {
+        const next = advanced?.name === name ? advanced.next : p.next;
+        if (skip.has(name) || (p.retryAfter !== undefined && p.retryAfter > now) || dueCount(next, now, cal) === 0) {
+            continue;
+        }
+        if (best === undefined || next < best.next || (next === best.next && name.localeCompare(best.name) < 0)) {
+            best = { name, p, next };
+        }
+    }
+    return best === undefined ? undefined : { name: best.name, p: best.p, w: dueWindows(best.next, now, cal, 1)[0] };
+}
+
+/**
+ * Expected run time of the next task from the run times seen in this tick (their median: windows of
+ * one schedule export alike, and one slow task should not delay every later first poll).
+ */
+export function expectedDurationOf(seen: readonly number[]): number | undefined {
+    if (seen.length === 0) {
+        return undefined;
+    }
+    const sorted = [...seen].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** A window made ready to export: its request, its claim in the store, and a task a crashed run may have left. */
+interface Prepared {
+    readonly name: string;
+    readonly w: Window;
+    readonly request: ExportRequest;
+    readonly claimed: Promise<void>;
+    readonly earlier: Promise<ExportTaskInfo | undefined>;
+}
+
+/**
+ * Pause between polls once the expected end has passed: a tenth of the expected run time, 25 ms to
+ * 250 ms (the engine's default minimum, also used while nothing is expected yet).
+ */
+export function shortPollMs(expectedMs: number | undefined): number {
+    return expectedMs === undefined ? 250 : Math.min(250, Math.max(25, Math.round(expectedMs / 10)));
+}
+/** Pages of 50 COMPLETED tasks read when looking for a crashed run's task (as the engine does). */
+const COMPLETED_PAGES = 3;
+
+function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: number, writes: Writes): Prepared {
     const request: ExportRequest = {
         taskName: taskNameOf(name, w),
         logGroupName: name,
@@ -165,37 +279,69 @@ async function exportWindow(
         destinationPrefix: destinationPrefixOf(d.config.prefix, name, w, d.config.layout),
     };
     // A window attempted before may have a task of a crashed invocation: only then is the list of
-    // COMPLETED tasks worth reading (active ones surface through LimitExceededException anyway).
+    // tasks worth reading (and the claim already stands). A claim written ahead is idempotent.
     const resumed = p.state?.attemptStart === w.start;
-    if (!resumed) {
-        await d.store.markAttempt(name, w.start);
-    }
-    const writes: Promise<void>[] = [];
+    const claimed = resumed ? Promise.resolve() : writes.chain(name, () => d.store.markAttempt(name, w.start));
+    const options: EngineOptions = { ...d.engine, deadline };
+    const earlier = resumed
+        ? Promise.all([
+            listExportTasks(d.api, "PENDING", 1, options), listExportTasks(d.api, "RUNNING", 1, options),
+            listExportTasks(d.api, "COMPLETED", COMPLETED_PAGES, options),
+        ]).then(lists => pickAdoptable(lists.flat(), request))
+        : Promise.resolve(undefined);
+    // Handled here so a window prepared ahead and then not exported (budget, failure) raises nothing;
+    // awaiting the originals below still throws.
+    claimed.catch(() => undefined);
+    earlier.catch(() => undefined);
+    return { name, w, request, claimed, earlier };
+}
+
+/** Exports one window; `"stop"` when the budget ran out with the task still running (the next tick adopts it). */
+async function exportWindow(
+    d: TickDeps, prepared: Prepared, p: Progress, deadline: number, learned: number[], writes: Writes, started: () => void,
+): Promise<{ window: WindowOutcome; done: () => void } | { failed: WindowOutcome } | "stop" | "vanished"> {
+    const { name, w, request } = prepared;
+    const options: EngineOptions = { ...d.engine, deadline };
     try {
-        const result = await runExport(d.api, request, {
-            ...d.engine,
-            deadline,
-            lookupCompleted: resumed,
-            expectedDurationMs: learned.durationMs,
-            onProgress: e => {
-                if (e.kind === "created" || e.kind === "adopted") {
-                    writes.push(d.store.markAttempt(name, w.start, e.taskId));
-                }
-            },
-        });
-        await Promise.all(writes);
-        const t = result.task;
-        if (!result.adopted && t.creationTime !== undefined && t.completionTime !== undefined) {
-            learned.durationMs = Math.max(0, t.completionTime - t.creationTime);
+        await prepared.claimed;
+        const earlier = await prepared.earlier;
+        const result = earlier !== undefined
+            ? { task: earlier, adopted: true }
+            : await runExport(d.api, request, { ...options, lookupCompleted: false, waitForCompletion: false });
+        const startedAt = Date.now();
+        writes.chain(name, () => d.store.markAttempt(name, w.start, result.task.taskId));
+        started();
+        const expected = expectedDurationOf(learned);
+        let current = result.task;
+        if (!isTerminal(current.statusCode) && expected !== undefined) {
+            // The first poll exactly at the expected end (the engine's own first poll adds slack): a
+            // task AWS reports COMPLETED at creation + run time is seen at once, and the slot moves on.
+            // An adopted task started earlier: its expected end counts from its creation (AWS's clock).
+            const from = result.adopted && current.creationTime !== undefined ? Math.min(startedAt, current.creationTime) : startedAt;
+            const delay = clampToDeadline(Math.max(0, from + expected - Date.now()), Date.now(), deadline);
+            if (delay === undefined) {
+                return "stop";
+            }
+            await (d.engine?.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms))))(delay);
+            current = { ...current, ...await describeTask(d.api, current.taskId, options) };
         }
-        await d.store.markDone(name, w.start, w.end, result.task.taskId, d.now());
+        // Terminal already: returns it, or throws the explained failure; else short polls, then longer.
+        const t = await waitForTask(d.api, current, { ...options, timing: { pollMinMs: shortPollMs(expected), ...d.engine?.timing } });
+        const durationMs = t.creationTime !== undefined && t.completionTime !== undefined ? Math.max(0, t.completionTime - t.creationTime) : undefined;
+        if (durationMs !== undefined) {
+            learned.push(durationMs);
+        }
         p.next = w.end;
         p.failures = 0;
         p.retryAfter = undefined;
         p.state = undefined;
-        return { logGroupName: name, start: w.start, end: w.end, taskId: result.task.taskId, adopted: result.adopted };
+        const completedAt = d.now();
+        return {
+            window: { logGroupName: name, start: w.start, end: w.end, taskId: t.taskId, adopted: result.adopted },
+            // After the task id is stored (both conditional on the same item), beside the next task.
+            done: () => { writes.chain(name, () => d.store.markDone(name, w.start, w.end, t.taskId, completedAt, durationMs)); },
+        };
     } catch (e) {
-        await Promise.allSettled(writes);
         if (!isExportError(e)) {
             throw e;
         }
@@ -210,32 +356,39 @@ async function exportWindow(
         p.retryAfter = now + retryDelayMs(p.failures);
         p.lastError = e.message;
         p.state = { logGroupName: name, attemptStart: w.start, failures: p.failures };
-        await d.store.markFailed(name, w.start, e.message, p.failures, p.retryAfter, now);
-        return { logGroupName: name, start: w.start, end: w.end, taskId: e.task?.taskId, error: e.message };
+        const failures = p.failures;
+        const retryAfter = p.retryAfter;
+        writes.chain(name, () => d.store.markFailed(name, w.start, e.message, failures, retryAfter, now));
+        return { failed: { logGroupName: name, start: w.start, end: w.end, taskId: e.task?.taskId, error: e.message } };
     }
 }
 
-/** One CloudWatch embedded-metric-format record for a group. */
-export function metricLine(namespace: string, now: number, g: GroupReport, exported: number): Record<string, unknown> {
+/**
+ * One CloudWatch embedded-metric-format record for a group, published under two dimension sets: the
+ * group's own, and the schedule's (every group of the schedule in one series, so one alarm on its
+ * Maximum covers groups created after deployment too).
+ */
+export function metricLine(namespace: string, schedule: string, now: number, g: GroupReport, exported: number): Record<string, unknown> {
     return {
         _aws: {
             Timestamp: now,
             CloudWatchMetrics: [{
                 Namespace: namespace,
-                Dimensions: [["LogGroup"]],
+                Dimensions: [[METRIC_DIMENSIONS.logGroup], [METRIC_DIMENSIONS.schedule]],
                 Metrics: [
-                    { Name: "ExportLagSeconds", Unit: "Seconds" },
-                    { Name: "WindowsDue", Unit: "Count" },
-                    { Name: "ConsecutiveFailures", Unit: "Count" },
-                    { Name: "WindowsExported", Unit: "Count" },
+                    { Name: METRIC_NAMES.lag, Unit: "Seconds" },
+                    { Name: METRIC_NAMES.due, Unit: "Count" },
+                    { Name: METRIC_NAMES.failures, Unit: "Count" },
+                    { Name: METRIC_NAMES.exported, Unit: "Count" },
                 ],
             }],
         },
-        LogGroup: g.logGroupName,
-        ExportLagSeconds: Math.round(g.lagMs / 1000),
-        WindowsDue: g.due,
-        ConsecutiveFailures: g.failures,
-        WindowsExported: exported,
+        [METRIC_DIMENSIONS.logGroup]: g.logGroupName,
+        [METRIC_DIMENSIONS.schedule]: schedule,
+        [METRIC_NAMES.lag]: Math.round(g.lagMs / 1000),
+        [METRIC_NAMES.due]: g.due,
+        [METRIC_NAMES.failures]: g.failures,
+        [METRIC_NAMES.exported]: exported,
         ...(g.lastError === undefined ? {} : { LastError: g.lastError.slice(0, 500) }),
     };
 }

@@ -140,3 +140,13 @@ export function destinationPrefixOf(prefix: string, logGroupName: string, w: Win
     const group = logGroupName.replace(/^\/+/, "");
     return [prefix.replace(/\/+$/, ""), group, date].filter(s => s !== "").join("/");
 }
+
+/** Hours between two ticks of an EventBridge Scheduler expression, rounded up (a day for `cron(...)`). */
+export function tickHoursOf(expression: string): number {
+    const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression);
+    if (rate === null) {
+        return 24;
+    }
+    const n = Number(rate[1]);
+    return rate[2].startsWith("minute") ? Math.ceil(n / 60) : rate[2].startsWith("hour") ? n : 24 * n;
+}

@@ -11,10 +11,41 @@ import { settled } from "../support/programs";
 import type { ScheduledExport as ScheduledExportClass, ScheduledExportArgs } from "../../components";
 import { PolicyDocument } from "../../policies";
 import { decide } from "../support/simulate";
+import { GroupState, StateStore } from "../../handlers/scheduledExport/state";
+import { tick } from "../../handlers/scheduledExport/tick";
+import { ExportApi } from "../../dynamic-providers/engine";
+
+/** The EMF records the handler's tick writes for one group of a schedule whose state table is `tableName`. */
+async function emfRecords(tableName: string, state: Partial<GroupState>): Promise<Record<string, unknown>[]> {
+    const lines: string[] = [];
+    const store: StateStore = {
+        acquireLease: async () => true, releaseLease: async () => undefined, start: async p => p,
+        loadGroups: async () => new Map([["/app/api", { logGroupName: "/app/api", failures: 0, ...state }]]),
+        markAttempt: async () => undefined, markDone: async () => true, markFailed: async () => undefined,
+    };
+    const api = new Proxy({}, { get: () => () => { throw new Error("no export is due"); } }) as ExportApi;
+    const now = Date.UTC(2026, 0, 10, 6);
+    await tick({
+        config: { tableName, bucket: "archive-bucket", prefix: "p", windowMs: 86_400_000, lagMs: 43_200_000 }, store, api,
+        listGroups: async () => [{ logGroupName: "/app/api" }], now: () => now, remainingMs: () => 60_000, owner: "t", log: l => lines.push(l),
+    });
+    return lines.map(l => JSON.parse(l) as Record<string, unknown>);
+}
 
 const A = "111111111111";
 const ROLE = `arn:aws:iam::${A}:role/scheduled-role`;
 const group = (name: string): string => `arn:aws:logs:us-east-1:${A}:log-group:${name}`;
+
+/** The settings the component writes into its table's settings item (what the function reads). */
+function settingsOf(m: InstalledMocks, name: string): Record<string, unknown> {
+    const item = JSON.parse(m.named(`${name}-settings`).inputs.item as string) as Record<string, { S: string }>;
+    assert.strictEqual(item.pk.S, "settings");
+    return JSON.parse(item.settings.S) as Record<string, unknown>;
+}
+/** The function's `CWLOGS_SCHEDULE`. */
+function envOf(m: InstalledMocks, name: string): Record<string, unknown> {
+    return JSON.parse((m.named(`${name}-function`).inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+}
 
 describe("ScheduledExport (component, mocks)", () => {
     let m: InstalledMocks;
@@ -26,7 +57,8 @@ describe("ScheduledExport (component, mocks)", () => {
             accountId: A, region: "us-east-1",
             state: r => r.type === "aws:dynamodb/table:Table"
                 ? { name: `${r.name}-abc`, arn: `arn:aws:dynamodb:us-east-1:${A}:table/${r.name}-abc` }
-                : r.type === "aws:cloudwatch/logGroup:LogGroup" ? { arn: `arn:aws:logs:us-east-1:${A}:log-group:${String(r.inputs.name)}` } : undefined,
+                : r.type === "aws:cloudwatch/logGroup:LogGroup" ? { arn: `arn:aws:logs:us-east-1:${A}:log-group:${String(r.inputs.name)}` }
+                    : r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" ? { name: `${r.name}-abc` } : undefined,
         });
         ({ ScheduledExport } = require("../../components") as typeof import("../../components"));
     });
@@ -41,6 +73,7 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.deepStrictEqual(m.resources.filter(r => r.parent === component.urn).map(r => `${r.type} ${r.name}`).sort(), [
             "aws:cloudwatch/logGroup:LogGroup nightly-logs",
             "aws:dynamodb/table:Table nightly-state",
+            "aws:dynamodb/tableItem:TableItem nightly-settings",
             "aws:iam/role:Role nightly-role",
             "aws:iam/role:Role nightly-scheduler-role",
             "aws:iam/rolePolicy:RolePolicy nightly-policy",
@@ -54,9 +87,13 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.strictEqual(fn.reservedConcurrentExecutions, 1);
         assert.strictEqual(fn.timeout, 900);
         assert.deepStrictEqual(fn.loggingConfig, { logFormat: "Text", logGroup: "/cwlogs-export/scheduled/nightly" });
-        const config = JSON.parse((fn.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
-        assert.deepStrictEqual(config, {
-            tableName: "nightly-state-abc",
+        // The environment (4 KB at most for all variables) names the table; the settings are its item.
+        assert.deepStrictEqual(envOf(m, "nightly"), { tableName: "nightly-state-abc" });
+        const item = m.named("nightly-settings").inputs;
+        assert.strictEqual(item.tableName, "nightly-state-abc");
+        assert.strictEqual(item.hashKey, "pk");
+        assert.ok(m.named("nightly-function").dependencies.includes(m.named("nightly-settings").urn), "the function's first tick finds its settings");
+        assert.deepStrictEqual(settingsOf(m, "nightly"), {
             bucket: "archive-bucket", prefix: "exportedlogs", layout: "date", windowMs: 86_400_000, lagMs: 43_200_000,
             logGroupNames: ["/app/api"], logGroupNamePrefixes: ["/aws/lambda/"],
         });
@@ -119,7 +156,7 @@ describe("ScheduledExport (component, mocks)", () => {
             scheduleExpression: "cron(15 * * * ? *)", timeoutSeconds: 300, logRetentionInDays: 7,
         }, { provider });
         await m.settled();
-        const config = JSON.parse((m.named("custom-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "custom");
         assert.strictEqual(config.windowMs, 6 * 3_600_000);
         assert.strictEqual(config.lagMs, 0);
         assert.strictEqual(config.start, Date.UTC(2026, 0, 1));
@@ -128,7 +165,7 @@ describe("ScheduledExport (component, mocks)", () => {
         assert.strictEqual(m.named("custom-function").inputs.timeout, 300);
         assert.strictEqual(m.named("custom-logs").inputs.retentionInDays, 7);
         const children = m.resources.filter(r => r.custom && r.name.startsWith("custom-"));
-        assert.strictEqual(children.length, 8);
+        assert.strictEqual(children.length, 9);
         for (const r of children) {
             assert.match(r.provider, /pulumi:providers:aws::acct-b::/, r.name);
         }
@@ -184,6 +221,16 @@ describe("ScheduledExport (component, mocks)", () => {
             '[bucketName] "Archive_Bucket" is not a valid S3 bucket name: use only lowercase letters, digits, dots (.) and hyphens (-).'],
         ["a timeout over Lambda's limit", { timeoutSeconds: 901 },
             "[timeoutSeconds] 901 is out of range: use 60 to 900 seconds (Lambda's maximum)."],
+        ["an alarm topic that is not an SNS topic ARN", { alarm: { snsTopicArn: "arn:aws:sqs:us-east-1:111111111111:queue" } },
+            '[alarm.snsTopicArn] "arn:aws:sqs:us-east-1:111111111111:queue" is not an SNS topic ARN: give a standard topic\'s ARN, arn:aws:sns:<region>:<account>:<topic name> (e.g. an aws.sns.Topic\'s arn).'],
+        ["a lag threshold the lag reaches every day", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", lagThresholdHours: 36 } },
+            "[alarm.lagThresholdHours] 36 is out of range: use more than 36 hours (windowHours + lagHours, the lag every group reaches before its next window is due) and at most 2160 (90 days)."],
+        ["a lag threshold over 90 days", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", lagThresholdHours: 2161 } },
+            "[alarm.lagThresholdHours] 2161 is out of range: use more than 36 hours (windowHours + lagHours, the lag every group reaches before its next window is due) and at most 2160 (90 days)."],
+        ["a failure threshold of 0", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", failureThreshold: 0 } },
+            "[alarm.failureThreshold] 0 is out of range: use a whole number of consecutive failures from 1 to 100."],
+        ["a fractional failure threshold", { alarm: { snsTopicArn: "arn:aws:sns:us-east-1:111111111111:ops", failureThreshold: 2.5 } },
+            "[alarm.failureThreshold] 2.5 is out of range: use a whole number of consecutive failures from 1 to 100."],
     ];
     for (const [what, args, message] of bad) {
         it(`refuses ${what} before creating anything`, async () => {
@@ -194,11 +241,99 @@ describe("ScheduledExport (component, mocks)", () => {
         });
     }
 
+    it("2,000 exact names: the settings item holds them, the environment stays small, the role policy fits IAM's limit (evaluated)", async () => {
+        const names = Array.from({ length: 2000 }, (_, i) => `/svc/team${i % 20}/app-${i}`);
+        const c = new ScheduledExport("many", { logGroupNames: names, bucketName: "archive-bucket" });
+        const policyJson = await valueOf(c.policyJson);
+        await m.settled();
+        assert.deepStrictEqual(settingsOf(m, "many").logGroupNames, names);
+        // Lambda: 4 KB for all environment variables together (Lambda quotas).
+        const variables = (m.named("many-function").inputs.environment as { variables: Record<string, string> }).variables;
+        assert.ok(Object.entries(variables).reduce((n, [k, v]) => n + k.length + v.length, 0) < 4096, JSON.stringify(variables));
+        // IAM: a role's inline policies hold 10,240 characters (IAM and AWS STS quotas); 2,000 ARNs would not.
+        assert.ok(policyJson.length <= 10_240, `${policyJson.length} characters`);
+        const policy = JSON.parse(policyJson) as PolicyDocument;
+        const ask = (resource: string) => decide({ principal: ROLE, action: "logs:CreateExportTask", resource, resourceAccount: A, identityPolicies: [policy] });
+        assert.strictEqual(await ask(group("/svc/team7/app-1987")), "Allowed");
+        assert.strictEqual(await ask(group("/svc/team0/app-0")), "Allowed");
+        assert.strictEqual(await ask(group("/svc/team7/not-listed")), "Allowed", "documented: the permission covers the names' shared path prefix");
+        assert.strictEqual(await ask(group("/svc/team20/app-1")), "ImplicitlyDenied");
+        assert.strictEqual(await ask(group("/other/app-1")), "ImplicitlyDenied");
+    });
+
+    it("a few exact names stay exact ARNs in the role policy", async () => {
+        const c = new ScheduledExport("few", { logGroupNames: ["/svc/team1/app-1", "/svc/team1/app-2"], bucketName: "archive-bucket" });
+        const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
+        assert.strictEqual(await decide({ principal: ROLE, action: "logs:CreateExportTask", resource: group("/svc/team1/app-3"), resourceAccount: A, identityPolicies: [policy] }),
+            "ImplicitlyDenied");
+    });
+
+    it("refuses names whose settings exceed DynamoDB's 400 KB item, before creating anything", async () => {
+        const names = Array.from({ length: 900 }, (_, i) => `/big/${"x".repeat(490)}${String(i).padStart(4, "0")}`);
+        assert.throws(() => new ScheduledExport("huge", { logGroupNames: names, bucketName: "archive-bucket" }), (e: Error) => e.message ===
+            "[logGroupNames] the schedule's settings take 451940 bytes, over DynamoDB's 409600-byte (400 KB) item size limit " +
+            '(Amazon DynamoDB "Service, account, and table quotas"): select the groups with [logGroupNamePrefixes] or [tag] instead of listing them all.');
+        await m.settled();
+        assert.deepStrictEqual(m.resources.filter(r => r.custom).map(r => r.name), []);
+    });
+
+    it("alarms on the metrics the handler emits: namespace, metric names and Schedule dimension match its EMF records", async () => {
+        const topic = `arn:aws:sns:us-east-1:${A}:ops-alerts`;
+        const c = new ScheduledExport("watched", { logGroupNamePrefixes: ["/app/"], bucketName: "archive-bucket", alarm: { snsTopicArn: topic } });
+        assert.deepStrictEqual(await valueOf(c.alarmNames), ["watched-lag-alarm-abc", "watched-failures-alarm-abc"]);
+        await m.settled();
+        const lag = m.named("watched-lag-alarm");
+        const failures = m.named("watched-failures-alarm");
+        assert.strictEqual(lag.type, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.strictEqual(lag.parent, m.named("watched").urn);
+        // Defaults: one window late (2 x 24 h + 12 h), 3 failures in a row; ALARM and OK both notify.
+        assert.strictEqual(lag.inputs.threshold, 60 * 3600);
+        assert.strictEqual(lag.inputs.comparisonOperator, "GreaterThanThreshold");
+        assert.strictEqual(lag.inputs.treatMissingData, "breaching", "hourly ticks: an hour without metrics means the function stopped");
+        assert.strictEqual(failures.inputs.threshold, 3);
+        assert.strictEqual(failures.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+        assert.strictEqual(failures.inputs.treatMissingData, "notBreaching");
+        for (const a of [lag, failures]) {
+            assert.deepStrictEqual(a.inputs.alarmActions, [topic]);
+            assert.deepStrictEqual(a.inputs.okActions, [topic]);
+            assert.strictEqual(a.inputs.statistic, "Maximum");
+        }
+        // What the handler writes for a group 78 h behind with 4 failures, in the schedule of this table.
+        const [record] = await emfRecords("watched-state-abc", { next: Date.UTC(2026, 0, 7), failures: 4 });
+        const emf = (record._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0];
+        for (const a of [lag, failures]) {
+            const dimensions = a.inputs.dimensions as Record<string, string>;
+            assert.strictEqual(a.inputs.namespace, emf.Namespace);
+            assert.ok(emf.Metrics.some(x => x.Name === a.inputs.metricName), `${String(a.inputs.metricName)} is emitted`);
+            assert.ok(emf.Dimensions.some(set => JSON.stringify(set) === JSON.stringify(Object.keys(dimensions))), JSON.stringify(emf.Dimensions));
+            for (const [k, v] of Object.entries(dimensions)) {
+                assert.strictEqual(record[k], v, `dimension ${k}`);
+            }
+        }
+        // The values the alarms compare: this group is past the lag threshold and at the failure threshold.
+        assert.ok((record[lag.inputs.metricName as string] as number) > (lag.inputs.threshold as number));
+        assert.ok((record[failures.inputs.metricName as string] as number) >= (failures.inputs.threshold as number));
+    });
+
+    it("alarm thresholds pass through; ticks rarer than daily do not treat missing data as breaching", async () => {
+        new ScheduledExport("tuned", {
+            logGroupNames: ["/app/api"], bucketName: "archive-bucket", windowHours: 6, lagHours: 2, scheduleExpression: "rate(2 days)",
+            alarm: { snsTopicArn: `arn:aws:sns:us-east-1:${A}:ops`, lagThresholdHours: 9, failureThreshold: 1 },
+        });
+        await m.settled();
+        assert.strictEqual(m.named("tuned-lag-alarm").inputs.threshold, 9 * 3600);
+        assert.strictEqual(m.named("tuned-lag-alarm").inputs.treatMissingData, "notBreaching");
+        assert.strictEqual(m.named("tuned-failures-alarm").inputs.threshold, 1);
+        new ScheduledExport("plain", { logGroupNames: ["/app/api"], bucketName: "archive-bucket" });
+        await m.settled();
+        assert.deepStrictEqual(m.resources.filter(r => r.name.startsWith("plain-") && r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), []);
+    });
+
     it("takes the prefix from an output (another stack's), into the function's config and its role's policy", async () => {
         const c = new ScheduledExport("from-output", { logGroupNames: ["/app/api"], bucketName: "archive-bucket", prefix: pulumi.output("exports-7f3a9c/") });
         const policy = JSON.parse(await valueOf(c.policyJson)) as PolicyDocument;
         await m.settled();
-        const config = JSON.parse((m.named("from-output-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "from-output");
         assert.strictEqual(config.prefix, "exports-7f3a9c");
         assert.ok(JSON.stringify(policy).includes("arn:aws:s3:::archive-bucket/exports-7f3a9c/*"), JSON.stringify(policy));
     });
@@ -225,7 +360,7 @@ describe("examples/scheduled-export (mocks)", () => {
     it("feeds the ExportBucket's name, prefix and key into a ScheduledExport whose role may write there", async () => {
         assert.strictEqual(m.named("daily").type, "cwlogs:export:ScheduledExport");
         const bucket = await valueOf(program.bucketName) as string;
-        const config = JSON.parse((m.named("daily-function").inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+        const config = settingsOf(m, "daily");
         assert.strictEqual(config.bucket, bucket);
         assert.strictEqual(config.prefix, "scheduled");
         assert.deepStrictEqual(config.logGroupNamePrefixes, ["/app/"]);

@@ -4,15 +4,18 @@
  * tasks). Objects are read back from moto's S3 to prove every event lands once, in its window's folder.
  */
 import * as assert from "assert";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateLogGroupCommand, CreateLogStreamCommand, DeleteLogGroupCommand, DescribeExportTasksCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { logsExportApi } from "../../dynamic-providers/aws";
 import { ScheduleConfig } from "../../handlers/scheduledExport/config";
+import { handler } from "../../handlers/scheduledExport/index";
+import { settingsItem } from "../../handlers/scheduledExport/settings";
 import { LogGroupInfo, listSelectedGroups } from "../../handlers/scheduledExport/logGroups";
 import { dynamoStateStore, StateStore } from "../../handlers/scheduledExport/state";
 import { tick, TickDeps, TickReport } from "../../handlers/scheduledExport/tick";
 import { DAY_MS, HOUR_MS, taskNameOf } from "../../handlers/scheduledExport/windows";
+import { ExportApi } from "../../dynamic-providers/engine";
 import { replaceEnv } from "../support/env";
 import { Fixtures, fixtures, readGz } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
@@ -237,6 +240,35 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         assert.strictEqual(proxy.created.length, 1, "adopted, not created again");
     });
 
+    it("a store failure while \"done\" is written beside the next task: the next tick adopts that window, creates nothing twice", async () => {
+        const s = await setup("cp");
+        await seedGroup("/cp/a", 3);
+        await seedGroup("/cp/b", 3);
+        proxy.options.holdMs = 100;
+        let dones = 0;
+        const crashing: StateStore = {
+            ...s.store,
+            async markDone(...args) {
+                if (dones++ === 0) {
+                    throw new Error("simulated crash while writing done");
+                }
+                return s.store.markDone(...args);
+            },
+        };
+        const now = START + 2 * DAY_MS + 12 * HOUR_MS;
+        await assert.rejects(runTick({ ...s, store: crashing }, now), /simulated crash/);
+        assert.strictEqual(proxy.created.length, 2, "a's task, and b's created beside a's failed done");
+        const r = await runTick(s, now);
+        assert.deepStrictEqual(r.failed, []);
+        // a's day 0 was never recorded done: adopted (COMPLETED), not created again; b's day 0, done
+        // after its task COMPLETED in the failed tick, is not exported again.
+        assert.deepStrictEqual(r.exported.map(x => [x.logGroupName, (x.start - START) / DAY_MS, x.adopted]),
+            [["/cp/a", 0, true], ["/cp/a", 1, false], ["/cp/b", 1, false]]);
+        const names = proxy.created.map(c => c.taskName);
+        assert.strictEqual(names.length, 4);
+        assert.strictEqual(new Set(names).size, 4, "one task per window");
+    });
+
     it("two invocations at once create nothing twice", async () => {
         const s = await setup("cc");
         await seedGroup("/cc/a", 3);
@@ -263,5 +295,99 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         const r2 = await runTick(s, now);
         assert.deepStrictEqual(r2.exported.map(x => [x.start, x.adopted]), [[START, true], [START + DAY_MS, false]]);
         assert.strictEqual(proxy.created.length, 2);
+    });
+
+    it("pipelines: the next window is claimed while a task runs, and created before the last one's \"done\" is written", async () => {
+        const s = await setup("pl");
+        await Promise.all(["/pl/a", "/pl/b", "/pl/c"].map(g => seedGroup(g, 3)));
+        proxy.options.holdMs = 150;
+        // A slow state store (each call 80 ms): the old one-after-the-other tick idled the slot on each write.
+        const events: string[] = [];
+        const slow = <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+            events.push(`${label} begin`);
+            return new Promise<void>(r => setTimeout(r, 80)).then(fn).finally(() => events.push(`${label} end`));
+        };
+        const store: StateStore = {
+            ...s.store,
+            markAttempt: (g, start, taskId) => slow(`${taskId === undefined ? "claim" : "task"} ${g}@${start}`, () => s.store.markAttempt(g, start, taskId)),
+            markDone: (g, start, end, taskId, now, ms) => slow(`done ${g}@${start}`, () => s.store.markDone(g, start, end, taskId, now, ms)),
+        };
+        const real = await logsExportApi({ region: "us-east-1" });
+        const api: ExportApi = {
+            ...real,
+            createExportTask(r) {
+                events.push(`create ${r.logGroupName}@${r.from}`);
+                return real.createExportTask(r);
+            },
+        };
+        const r = await runTick({ ...s, store }, START + 2 * DAY_MS + 12 * HOUR_MS, { api });
+        const order = r.exported.map(x => `${x.logGroupName}@${x.start}`);
+        assert.strictEqual(order.length, 6);
+        assert.strictEqual(proxy.created.length, 6);
+        const at = (e: string): number => {
+            const i = events.indexOf(e);
+            assert.ok(i >= 0, `${e} not in ${events.join(", ")}`);
+            return i;
+        };
+        for (let k = 1; k < order.length; k++) {
+            const [prev, cur] = [order[k - 1], order[k]];
+            assert.ok(at(`claim ${cur} begin`) < at(`done ${prev} begin`), `${cur} claimed while ${prev} ran`);
+            assert.ok(at(`claim ${cur} end`) < at(`create ${cur}`), `${cur} created after its claim`);
+            assert.ok(at(`create ${cur}`) < at(`done ${prev} begin`), `${prev}'s "done" waits for ${cur}'s create, which holds the slot`);
+            assert.ok(at(`task ${prev} end`) < at(`done ${prev} begin`), `${prev}: task id before "done"`);
+        }
+        // Still exactly once, and every window done in the store.
+        assert.strictEqual(new Set(proxy.created.map(c => c.taskName)).size, 6);
+        const states = await s.store.loadGroups();
+        assert.deepStrictEqual([...states.values()].map(g => g.next), [START + 2 * DAY_MS, START + 2 * DAY_MS, START + 2 * DAY_MS]);
+        // Each task's run time (AWS's creation to completion) is stored with "done"...
+        assert.deepStrictEqual([...states.values()].map(g => g.lastDurationMs), [150, 150, 150]);
+        // ...so the next tick's first task is polled once, at its expected end, like the others.
+        const seen = proxy.seen.length;
+        const r2 = await runTick(s, START + 3 * DAY_MS + 12 * HOUR_MS);
+        assert.strictEqual(r2.exported.length, 3);
+        const calls = proxy.seen.slice(seen).filter(x => x.operation !== "DescribeLogGroups").map(x => x.operation);
+        assert.deepStrictEqual(calls, ["CreateExportTask", "DescribeExportTasks", "CreateExportTask", "DescribeExportTasks", "CreateExportTask", "DescribeExportTasks"]);
+    });
+
+    it("the Lambda handler reads 2,000 names from the table's settings item (CWLOGS_SCHEDULE names the table only)", async () => {
+        const s = await setup("big");
+        const names = Array.from({ length: 2000 }, (_, i) => `/big/team${i % 20}/app-${i}`);
+        const real = [names[0], names[777], names[1999]];
+        for (const g of [...real, "/big/team0/not-listed"]) {
+            await f.logs.send(new CreateLogGroupCommand({ logGroupName: g }));
+        }
+        const yesterday = TODAY - DAY_MS;
+        await new DynamoDBClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: moto.credentials }).send(new PutItemCommand({
+            TableName: s.config.tableName,
+            Item: settingsItem(JSON.stringify({ bucket: BUCKET, prefix: "big", windowMs: DAY_MS, lagMs: 0, start: yesterday, logGroupNames: names })),
+        }));
+        const restoreEnv = replaceEnv({ ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CWLOGS_SCHEDULE: JSON.stringify({ tableName: s.config.tableName }) });
+        const log = console.log;
+        const lines: string[] = [];
+        console.log = (line: string) => lines.push(line);
+        try {
+            const r = await handler({}, { awsRequestId: "req-1", getRemainingTimeInMillis: () => 60_000 });
+            console.log = log;
+            assert.strictEqual(lines.filter(l => l.includes('"CloudWatchMetrics"')).length, 3, "one metric record per selected group");
+            assert.deepStrictEqual(r.groups.map(g => g.logGroupName), [...real].sort());
+            assert.deepStrictEqual(r.exported.map(x => [x.logGroupName, x.start]).sort(), [...real].sort().map(g => [g, yesterday]));
+            // Listed by the names' path prefixes (20), not one DescribeLogGroups per name.
+            assert.strictEqual(proxy.count("DescribeLogGroups"), 20);
+        } finally {
+            console.log = log;
+            restoreEnv();
+        }
+    });
+
+    it("the Lambda handler says which item is missing when the table has no settings", async () => {
+        const s = await setup("nos");
+        const restoreEnv = replaceEnv({ ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CWLOGS_SCHEDULE: JSON.stringify({ tableName: s.config.tableName }) });
+        try {
+            await assert.rejects(handler({}, {}), (e: Error) => e.message ===
+                `the schedule's settings item (pk "settings") is missing from table ${s.config.tableName}: the ScheduledExport component writes it; run \`pulumi up\`.`);
+        } finally {
+            restoreEnv();
+        }
     });
 });

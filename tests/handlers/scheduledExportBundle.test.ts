@@ -8,10 +8,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AttributeValue, CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { AttributeValue, CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { DAY_MS, dueCount, HOUR_MS } from "../../handlers/scheduledExport/windows";
+import { settingsItem } from "../../handlers/scheduledExport/settings";
 import { fixtures } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
 
@@ -70,12 +71,15 @@ describe("ScheduledExport bundle (dist/bundles/scheduledExport/index.js) in a La
         fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"), "dir");
         const invoke = "require('./index.js').handler({}, { awsRequestId: 'r1', getRemainingTimeInMillis: () => 60000 })" +
             ".then(r => { process.stdout.write('REPORT ' + JSON.stringify(r) + '\\n'); }, e => { console.error(e); process.exit(1); });";
-        const config = { tableName: "bundle-state", bucket: "bundle-archive", prefix: "logs", logGroupNamePrefixes: ["/bundle/"], start };
+        // As the component deploys it: the settings in the table's settings item, the environment names the table.
+        await ddb.send(new PutItemCommand({
+            TableName: "bundle-state", Item: settingsItem(JSON.stringify({ bucket: "bundle-archive", prefix: "logs", logGroupNamePrefixes: ["/bundle/"], start })),
+        }));
         const out = spawnSync(process.execPath, ["-e", invoke], {
             cwd: task, encoding: "utf8", timeout: 60_000,
             // A clean environment: no inherited NODE_OPTIONS (ts-node) and modules only from NODE_PATH.
             env: {
-                PATH: process.env.PATH ?? "", NODE_PATH: runtime, ...moto.env(), CWLOGS_SCHEDULE: JSON.stringify(config),
+                PATH: process.env.PATH ?? "", NODE_PATH: runtime, ...moto.env(), CWLOGS_SCHEDULE: JSON.stringify({ tableName: "bundle-state" }),
                 AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
             },
         });

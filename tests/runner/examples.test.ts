@@ -305,6 +305,7 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             assert.deepStrictEqual(m.resources.filter(x => x.parent === component.urn).map(x => `${x.type} ${x.name}`).sort(), [
                 "aws:cloudwatch/logGroup:LogGroup daily-logs",
                 "aws:dynamodb/table:Table daily-state",
+                "aws:dynamodb/tableItem:TableItem daily-settings",
                 "aws:iam/role:Role daily-role",
                 "aws:iam/role:Role daily-scheduler-role",
                 "aws:iam/rolePolicy:RolePolicy daily-policy",
@@ -318,6 +319,25 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             for (const child of m.resources.filter(x => x.parent === m.named("archive").urn)) {
                 assert.ok(component.dependencies.includes(child.urn), `the ScheduledExport does not wait for ${child.name}`);
             }
+        });
+
+        it("with alertTopicArn: a lag alarm and a failures alarm on the function's metrics, notifying the topic", async () => {
+            const { monitor: m } = await runs.scheduledExportAlarm();
+            noErrors(m);
+            const component = m.named("daily", SCHEDULED);
+            const topic = "arn:aws:sns:us-east-1:123456789012:ops-alerts";
+            for (const [name, metric, threshold] of [["daily-lag-alarm", "ExportLagSeconds", 60 * 3600], ["daily-failures-alarm", "ConsecutiveFailures", 3]] as const) {
+                const a = m.named(name, "aws:cloudwatch/metricAlarm:MetricAlarm");
+                assert.strictEqual(a.parent, component.urn);
+                assert.strictEqual(a.inputs.namespace, "CwlogsExport/ScheduledExport");
+                assert.strictEqual(a.inputs.metricName, metric);
+                assert.strictEqual(a.inputs.threshold, threshold);
+                assert.deepStrictEqual(a.inputs.dimensions, { Schedule: "daily-state-0123abcd" }, "the state table's name, as the handler emits it");
+                assert.deepStrictEqual(a.inputs.alarmActions, [topic]);
+            }
+            assert.strictEqual((m.stackOutputs.alarmNames as string[]).length, 2);
+            const plain = (await runs.scheduledExport()).monitor;
+            assert.deepStrictEqual(plain.resources.filter(x => x.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), [], "no alarm without alertTopicArn");
         });
 
         it("keeps the state table and the function's log group on destroy (retainOnDelete), and only those", async () => {
@@ -349,9 +369,14 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             assert.strictEqual(bundle, path.join(REPO, "dist/bundles/scheduledExport/index.js"));
             // What Lambda calls for `index.handler`.
             assert.strictEqual(typeof (require(bundle) as { handler?: unknown }).handler, "function");
-            const config = JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+            // The environment names the state table; the settings are the table's settings item.
+            assert.deepStrictEqual(JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE), { tableName: "daily-state-0123abcd" });
+            const item = m.named("daily-settings", "aws:dynamodb/tableItem:TableItem");
+            assert.strictEqual(item.inputs.tableName, "daily-state-0123abcd");
+            assert.ok(fn.dependencies.includes(item.urn), "the function does not wait for its settings item");
+            const config = JSON.parse((JSON.parse(item.inputs.item as string) as { settings: { S: string } }).settings.S) as Record<string, unknown>;
             assert.deepStrictEqual(config, {
-                tableName: "daily-state-0123abcd", bucket: "archive-bucket-0123abcd", prefix: "scheduled", layout: "date",
+                bucket: "archive-bucket-0123abcd", prefix: "scheduled", layout: "date",
                 windowMs: 86_400_000, lagMs: 43_200_000, start: Date.parse("2026-11-01"), logGroupNamePrefixes: ["/app/"],
             });
         });
@@ -372,6 +397,7 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
         it("registers the stack outputs and the component's outputs (the role ARN an archive bucket would list as a caller)", async () => {
             const { monitor: m } = await runs.scheduledExport();
             assert.deepStrictEqual(m.stackOutputs, {
+                alarmNames: [],
                 bucketName: "archive-bucket-0123abcd",
                 functionName: "daily-function-0123abcd",
                 logGroupName: "/cwlogs-export/scheduled/daily",
@@ -380,7 +406,7 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             });
             const outputs = m.named("daily", SCHEDULED).outputs ?? {};
             assert.deepStrictEqual(Object.keys(outputs).sort(),
-                ["functionArn", "functionName", "logGroupName", "policyJson", "roleArn", "scheduleName", "tableName"]);
+                ["alarmNames", "functionArn", "functionName", "logGroupName", "policyJson", "roleArn", "scheduleName", "tableName"]);
             assert.strictEqual(outputs.roleArn, m.stackOutputs.roleArn);
             assert.strictEqual(outputs.policyJson, m.named("daily-policy").inputs.policy);
         });
@@ -433,8 +459,8 @@ describe("examples under Pulumi's program runner (tests/runner)", function () {
             const component = m.named("scheduled", "cwlogs:export:ScheduledExport");
             assert.strictEqual(component.parent, m.stackResource.urn);
             assert.strictEqual(m.named("scheduled-function").parent, component.urn);
-            const fn = m.named("scheduled-function", "aws:lambda/function:Function");
-            const config = JSON.parse((fn.inputs.environment as { variables: Record<string, string> }).variables.CWLOGS_SCHEDULE) as Record<string, unknown>;
+            const item = m.named("scheduled-settings", "aws:dynamodb/tableItem:TableItem");
+            const config = JSON.parse((JSON.parse(item.inputs.item as string) as { settings: { S: string } }).settings.S) as Record<string, unknown>;
             assert.strictEqual(config.bucket, archive.bucketName);
             assert.strictEqual(config.prefix, archive.prefix);
             assert.deepStrictEqual(config.logGroupNames, ["my-log-group"]);

@@ -135,6 +135,10 @@ export const runs = {
     }, true)),
     /** `pulumi up` in examples/scheduled-export (its ScheduledExport's code archive is the built bundle). */
     scheduledExport: () => once("scheduled-export", () => run({ dir: "examples/scheduled-export" })),
+    /** The same with `alertTopicArn` set: the ScheduledExport's alarms. */
+    scheduledExportAlarm: () => once("scheduled-export-alarm", () => run({
+        dir: "examples/scheduled-export", config: { alertTopicArn: "arn:aws:sns:us-east-1:123456789012:ops-alerts" },
+    })),
     /** Cross-account delivery: the archive (account B) first... */
     deliveryArchive: () => once("delivery-archive", () => run({
         dir: "examples/cross-account-delivery/archive", monitor: { accountId: ARCHIVE_ACCOUNT },

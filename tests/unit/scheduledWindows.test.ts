@@ -1,7 +1,10 @@
 import * as assert from "assert";
-import { isEmptySelection, listingPrefixes, matchesName } from "../../handlers/scheduledExport/selection";
+import { coverNames, isEmptySelection, listingPrefixes, matchesName, MAX_LISTINGS, pathCover } from "../../handlers/scheduledExport/selection";
+import { MAX_ITEM_BYTES, settingsItem, settingsItemBytes, settingsSizeProblem } from "../../handlers/scheduledExport/settings";
+import { expectedDurationOf, nextWindow, Progress, shortPollMs } from "../../handlers/scheduledExport/tick";
 import {
-    DAY_MS, destinationPrefixOf, dueCount, dueUntil, dueWindows, firstWindowStart, HOUR_MS, lagProblem, taskNameOf, windowProblem, windowStartOf,
+    DAY_MS, destinationPrefixOf, dueCount, dueUntil, dueWindows, firstWindowStart, HOUR_MS, lagProblem, taskNameOf, tickHoursOf, windowProblem,
+    windowStartOf,
 } from "../../handlers/scheduledExport/windows";
 
 const T = Date.UTC(2026, 0, 10, 0, 0); // 2026-01-10T00:00Z
@@ -86,5 +89,61 @@ describe("scheduled export windows (pure)", () => {
         assert.ok(matchesName("/anything", { tag: { key: "k", value: "v" } }));
         assert.ok(isEmptySelection({ logGroupNames: [], logGroupNamePrefixes: [] }));
         assert.ok(!isEmptySelection({ tag: { key: "k", value: "v" } }));
+    });
+
+    it("covers names by path prefixes of fewer and fewer slashes, names without that many slashes standing for themselves", () => {
+        const names = ["/aws/lambda/a", "/aws/lambda/b", "/app/web", "plain"];
+        assert.deepStrictEqual(pathCover(names, 3), { names: ["/app/web", "plain"], prefixes: ["/aws/lambda/"] });
+        assert.deepStrictEqual(pathCover(names, 2), { names: ["plain"], prefixes: ["/app/", "/aws/"] });
+        assert.deepStrictEqual(coverNames(names, c => c.names.length + c.prefixes.length <= 10), { names, prefixes: [] }, "exact when it fits");
+        assert.deepStrictEqual(coverNames(names, c => c.names.length + c.prefixes.length <= 3), { names: ["/app/web", "plain"], prefixes: ["/aws/lambda/"] });
+        assert.strictEqual(coverNames(names, () => false), undefined);
+    });
+
+    it("lists thousands of exact names by their shared path prefixes, at most 25 listings", () => {
+        const names = Array.from({ length: 2000 }, (_, i) => `/big/team${i % 20}/app-${i}`);
+        const listed = listingPrefixes({ logGroupNames: names });
+        assert.strictEqual(listed.length, 20);
+        assert.ok(listed.length <= MAX_LISTINGS);
+        assert.ok(names.every(n => listed.some(p => p !== undefined && n.startsWith(p))));
+        assert.deepStrictEqual(listingPrefixes({ logGroupNames: Array.from({ length: 30 }, (_, i) => `flat-${i}`) }), [undefined], "no shared path: list all");
+    });
+
+    it("counts the settings item as DynamoDB does (UTF-8 names and values) and refuses over 400 KB", () => {
+        assert.strictEqual(settingsItemBytes("{}"), "pk".length + "settings".length + "settings".length + 2);
+        assert.strictEqual(settingsItemBytes('"é"'), 18 + 4, "é is 2 bytes");
+        assert.deepStrictEqual(settingsItem("{}"), { pk: { S: "settings" }, settings: { S: "{}" } });
+        assert.strictEqual(settingsSizeProblem("x".repeat(MAX_ITEM_BYTES - 18)), undefined);
+        assert.match(settingsSizeProblem("x".repeat(MAX_ITEM_BYTES - 17)) ?? "", /^the schedule's settings take 409601 bytes, over DynamoDB's 409600-byte/);
+    });
+
+    it("picks the most lagging group's oldest due window, skipping groups in backoff, as if one group had advanced", () => {
+        const progress = new Map<string, Progress>([
+            ["/a", { next: T - 3 * DAY_MS, failures: 0 }],
+            ["/b", { next: T - 3 * DAY_MS, failures: 0 }],
+            ["/c", { next: T - 5 * DAY_MS, failures: 1, retryAfter: T + 13 * HOUR_MS }],
+        ]);
+        const now = T + 12 * HOUR_MS;
+        assert.deepStrictEqual(nextWindow(progress, new Set(), now, daily)?.w, { start: T - 3 * DAY_MS, end: T - 2 * DAY_MS });
+        assert.strictEqual(nextWindow(progress, new Set(), now, daily)?.name, "/a");
+        assert.strictEqual(nextWindow(progress, new Set(), now, daily, { name: "/a", next: T - 2 * DAY_MS })?.name, "/b");
+        assert.strictEqual(nextWindow(progress, new Set(["/a", "/b"]), now, daily), undefined, "c waits out its backoff");
+    });
+
+    it("expects the median run time seen, and polls a tenth of it (25-250 ms) after the expected end", () => {
+        assert.strictEqual(expectedDurationOf([]), undefined);
+        assert.strictEqual(expectedDurationOf([200, 5000, 210]), 210);
+        assert.strictEqual(shortPollMs(undefined), 250);
+        assert.strictEqual(shortPollMs(200), 25);
+        assert.strictEqual(shortPollMs(1500), 150);
+        assert.strictEqual(shortPollMs(600_000), 250);
+    });
+
+    it("reads the hours between ticks from the schedule expression", () => {
+        assert.strictEqual(tickHoursOf("rate(1 hour)"), 1);
+        assert.strictEqual(tickHoursOf("rate(15 minutes)"), 1);
+        assert.strictEqual(tickHoursOf("rate(6 hours)"), 6);
+        assert.strictEqual(tickHoursOf("rate(2 days)"), 48);
+        assert.strictEqual(tickHoursOf("cron(0 * * * ? *)"), 24);
     });
 });
