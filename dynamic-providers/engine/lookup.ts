@@ -39,7 +39,7 @@ export type PageReader = (nextToken: string | undefined) => Promise<ExportTaskPa
 /** The per-process index of COMPLETED tasks of one queue key. */
 export interface TaskIndex {
     readonly byName: Map<string, ExportTaskInfo[]>;
-    readonly ids: Set<string>;
+    readonly byId: Map<string, ExportTaskInfo>;
     order: ListOrder;
     /** A first read was done. */
     scanned: boolean;
@@ -55,20 +55,27 @@ export interface TaskIndex {
     next?: Promise<void>;
     /** DescribeExportTasks pages read, for tests and benchmarks. */
     pagesRead: number;
+    /**
+     * When (epoch ms) a read of the index last showed a task of ours COMPLETED, with no create sent
+     * since: a create right after it needs no read of its own (see {@link takeFreshRead}).
+     */
+    freshAt?: number;
+    /** Start (epoch ms) of the last read. */
+    lastReadAt?: number;
 }
 
 export function newTaskIndex(): TaskIndex {
-    return { byName: new Map(), ids: new Set(), order: "unknown", scanned: false, exhausted: false, pagesRead: 0 };
+    return { byName: new Map(), byId: new Map(), order: "unknown", scanned: false, exhausted: false, pagesRead: 0 };
 }
 
 function add(ix: TaskIndex, tasks: readonly ExportTaskInfo[]): number {
     let fresh = 0;
     for (const t of tasks) {
-        if (t.statusCode !== "COMPLETED" || ix.ids.has(t.taskId)) {
+        if (t.statusCode !== "COMPLETED" || ix.byId.has(t.taskId)) {
             continue;
         }
         fresh++;
-        ix.ids.add(t.taskId);
+        ix.byId.set(t.taskId, t);
         const name = t.taskName ?? "";
         const list = ix.byName.get(name);
         if (list === undefined) {
@@ -153,6 +160,7 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
     // -Infinity: every task, whatever its age.
     ix.want = Math.min(ix.want ?? Infinity, notBefore ?? -Infinity);
     const start = (): Promise<void> => {
+        ix.lastReadAt = Date.now();
         const want = ix.want === undefined || ix.want === -Infinity ? undefined : ix.want;
         ix.want = undefined;
         ix.running = scan(ix, read, want).catch(async e => {
@@ -175,6 +183,18 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
         return ix.next;
     }
     return start();
+}
+
+/**
+ * True (once) when the index was read at most `maxAgeMs` ago by a status check that saw our previous
+ * task COMPLETED, with no create since: that read is as fresh as a lookup before the next create
+ * (a task another run created after it is still active at our create, so it surfaces through
+ * LimitExceededException). Saves one DescribeExportTasks per task of a sequential backfill.
+ */
+export function takeFreshRead(ix: TaskIndex, now: number, maxAgeMs: number): boolean {
+    const fresh = ix.freshAt !== undefined && now - ix.freshAt <= maxAgeMs && ix.running === undefined && ix.next === undefined;
+    ix.freshAt = undefined;
+    return fresh;
 }
 
 /** The COMPLETED task of `request` in the index, if any. */

@@ -8,7 +8,7 @@ import {
     shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
-import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, TaskIndex } from "./lookup";
+import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
 import { durationSamples, estimateDuration, nextCheckDelay, observedDuration, recordDuration } from "./model";
 import { acquireSlot } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
@@ -232,12 +232,42 @@ function indexOf(c: Ctx, privateIndex: { ix?: TaskIndex }): TaskIndex {
     return privateIndex.ix;
 }
 
+function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | undefined): Promise<void> {
+    return refreshIndex(ix, token => withRetries(c, "DescribeExportTasks",
+        () => api.describeExportTasks({ statusCode: "COMPLETED", limit: 50, nextToken: token })), notBefore);
+}
+
+/** How old a status check's read of the index may be to stand for the lookup before the next create. */
+const FRESH_READ_MS = 2_000;
+
 async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
     const ix = indexOf(c, privateIndex);
-    await refreshIndex(ix, token => withRetries(c, "DescribeExportTasks",
-        () => api.describeExportTasks({ statusCode: "COMPLETED", limit: 50, nextToken: token })),
-    c.o.adoptNotBefore ?? request.to - 3600_000);
+    if (!takeFreshRead(ix, Date.now(), FRESH_READ_MS)) {
+        await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
+    }
     return findInIndex(ix, request);
+}
+
+/**
+ * One status check of our task. Inside the model's window, when this process already keeps the
+ * index of COMPLETED tasks for the queue key, the check is a read of that index (one call, usually
+ * one page): if the task is there it is COMPLETED, and the same read serves as the next create's
+ * lookup. Otherwise (no index, or past the window, where a FAILED task would never show up there)
+ * DescribeExportTasks by id.
+ */
+async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean): Promise<{ seen?: ExportTaskInfo; listed: boolean }> {
+    const ix = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey);
+    if (byIndex && ix?.scanned === true) {
+        await readIndex(c, api, ix, undefined);
+        const done = ix.byId.get(taskId);
+        if (done !== undefined) {
+            ix.freshAt = Date.now();
+            return { seen: done, listed: true };
+        }
+        return { listed: false };
+    }
+    const seen = await describeWithin(c, api, taskId);
+    return { seen, listed: true };
 }
 
 /** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
@@ -255,6 +285,9 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
     const waits = { n: 0 };
     for (let retries = 0; ; ) {
         try {
+            if (c.o.queueKey !== undefined) {
+                sharedTaskIndex(c.o.queueKey).freshAt = undefined;
+            }
             const id = await api.createExportTask(request);
             c.emit({ kind: "created", taskId: id });
             return { task: pendingTask(id, request), adopted: false };
@@ -339,7 +372,13 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const checkedAt = c.now();
-        const seen = await describeWithin(c, api, task.taskId);
+        const inWindow = estimate !== undefined && checkedAt - origin <= estimate.highMs;
+        const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false);
+        if (!check.listed) {
+            lastActiveAt = checkedAt;
+            continue;
+        }
+        const seen = check.seen;
         unseen = seen === undefined ? unseen + 1 : 0;
         if (unseen >= VANISHED_POLLS) {
             throw exportError("vanished", `export task ${task.taskId} is no longer listed by DescribeExportTasks: check its account and region.`, current);

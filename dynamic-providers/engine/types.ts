@@ -80,10 +80,10 @@ export interface Timing {
     readonly retryMaxMs: number;
     /**
      * With a model of task durations (see ./model): pause between checks inside the modelled window,
-     * as a fraction of its width. Defaults to 0.08.
+     * as a fraction of its width. Defaults to 0.06.
      */
     readonly spreadFraction?: number;
-    /** With a model: ceiling on status checks inside the modelled window. Defaults to 12. */
+    /** With a model: ceiling on status checks inside the modelled window. Defaults to 16. */
     readonly maxChecks?: number;
     /**
      * Pause while a task not ours holds the slot and its creationTime is listed, as a fraction of its
