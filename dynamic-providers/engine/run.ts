@@ -322,6 +322,18 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
     }
 }
 
+/**
+ * The process's index of COMPLETED tasks for `options.queueKey` (account and region), brought up to
+ * date down to tasks created at `notBefore` (epoch ms; all when undefined). Later lookups of runExport
+ * with the same queue key read only what is new.
+ */
+export async function readCompletedTasks(api: ExportApi, options: EngineOptions, notBefore?: number): Promise<TaskIndex> {
+    const c = makeContext(options);
+    const ix = indexOf(c, {});
+    await readIndex(c, api, ix, notBefore);
+    return ix;
+}
+
 /** The tasks with `statusCode`, up to `maxPages` pages of 50, with retries (for callers outside the engine). */
 export function listExportTasks(api: ExportApi, statusCode: ExportStatus, maxPages: number, options: EngineOptions): Promise<ExportTaskInfo[]> {
     return listByStatus(makeContext(options), api, statusCode, maxPages);
@@ -362,12 +374,17 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
     let polls = 0;
     let unseen = 0;
     let lastActiveAt: number | undefined = start;
+    let byIndexSince = false;
     while (!isTerminal(current.statusCode)) {
         const expected = polls++ === 0 && estimate === undefined ? c.o.expectedDurationMs : undefined;
         const delay = clampToDeadline(expected !== undefined ? expected + 10
             : estimate === undefined ? pollDelay(c.now() - start, c.t, c.random()) : nextCheckDelay(c.now() - origin, estimate, c.t),
         c.now(), c.o.deadline);
         if (delay === undefined) {
+            if (byIndexSince) {
+                // The index only lists COMPLETED tasks: the task's last status comes from one describe.
+                current = { ...current, ...await describeWithin(c, api, task.taskId).catch(() => undefined) };
+            }
             throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
         }
         await c.sleep(delay);
@@ -376,8 +393,10 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false);
         if (!check.listed) {
             lastActiveAt = checkedAt;
+            byIndexSince = true;
             continue;
         }
+        byIndexSince = false;
         const seen = check.seen;
         unseen = seen === undefined ? unseen + 1 : 0;
         if (unseen >= VANISHED_POLLS) {
