@@ -10,7 +10,7 @@ import {
     runExport, Timing, waitForTask,
 } from "../../dynamic-providers/engine";
 import { ValidationError } from "../../policies/validate";
-import { BackfillState, ChunkState, markChanged, RECOVER } from "./state";
+import { BackfillState, ChunkState, compactOnNextSave, markChanged, RECOVER } from "./state";
 
 /** What the loop reports, for the progress display. */
 export type BackfillEvent =
@@ -220,6 +220,11 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
         markChanged(state, ...changed);
         o.save(state);
     };
+    /** The last save of a run: the checkpoint left behind is one whole snapshot. */
+    const saveFinal = (...changed: ChunkState[]): void => {
+        compactOnNextSave(state);
+        save(...changed);
+    };
     let unsaved: ChunkState[] = [];
     try {
         for (const c of queue) {
@@ -262,7 +267,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                     const seen = await describeTask(api, c.taskId as string, engine);
                     if (!wait && seen !== undefined && !isTerminal(seen.statusCode)) {
                         result.startedTask = { chunk: c, taskId: c.taskId as string, alreadyRunning: true };
-                        save(...unsaved);
+                        saveFinal(...unsaved);
                         return result;
                     }
                     // Started by an earlier run: its run time so far is unknown, so no predicted first poll.
@@ -271,6 +276,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                     task = (await runExport(api, chunkRequest(state, c), engine)).task;
                     if (!wait && !isTerminal(task.statusCode)) {
                         result.startedTask = { chunk: c, taskId: task.taskId, alreadyRunning: false };
+                        saveFinal(...unsaved);
                         return result;
                     }
                 }
@@ -292,7 +298,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                 result.failed.push(c);
                 if (e.reason === "rejected") {
                     result.stoppedBy = e.message;
-                    save(c, ...unsaved);
+                    saveFinal(c, ...unsaved);
                     emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
                     return result;
                 }
@@ -301,11 +307,11 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
             emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
             active = undefined;
         }
-        save(...unsaved);
+        saveFinal(...unsaved);
         return result;
     } catch (e) {
         if (!isInterrupt(e)) {
-            save(...state.chunks.filter(x => x === active || unsaved.includes(x)));
+            saveFinal(...unsaved, ...(active === undefined ? [] : [active]));
             throw e;
         }
         result.interrupted = true;
@@ -321,7 +327,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
             }
             result.activeTask = { taskId: active.taskId, cancelled };
         }
-        save(...unsaved, ...(active === undefined ? [] : [active]));
+        saveFinal(...unsaved, ...(active === undefined ? [] : [active]));
         return result;
     }
 }
