@@ -149,7 +149,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         new Promise((resolve, reject) => {
             const up = http.request({
                 host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
-                headers: { ...req.headers, host: upstream.host },
+                headers: { ...req.headers, host: upstream.host, "content-length": String(body.length) },
             }, r => { readBody(r).then(b => resolve({ status: r.statusCode ?? 500, headers: r.headers, body: b }), reject); });
             up.on("error", reject);
             up.end(body);
