@@ -35,7 +35,9 @@ function countWrites(dir: string): { bytes: number; restore: () => void } {
     const w = fs.writeFileSync;
     const ap = fs.appendFileSync;
     const size = (data: unknown): number => (typeof data === "string" ? Buffer.byteLength(data) : (data as Buffer).length ?? 0);
-    const patched = fs as unknown as Record<string, unknown>;
+    // The module object itself (an `import *` namespace has only getters); every importer sees the patch.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const patched = require("fs") as Record<string, unknown>;
     patched.writeFileSync = (file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, o?: fs.WriteFileOptions) => {
         if (typeof file === "string" && file.startsWith(dir)) {
             counter.bytes += size(data);

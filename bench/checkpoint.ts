@@ -55,7 +55,9 @@ async function bytesFor(chunks: number, loop: Loop, state: StateModule, dir: str
     let bytes = 0;
     const w = fs.writeFileSync;
     const ap = fs.appendFileSync;
-    const patched = fs as unknown as Record<string, unknown>;
+    // The module object itself (an `import *` namespace has only getters); every importer sees the patch.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const patched = require("fs") as Record<string, unknown>;
     const size = (d: unknown): number => (typeof d === "string" ? Buffer.byteLength(d) : (d as Buffer).length);
     patched.writeFileSync = (f: string, d: string, o?: fs.WriteFileOptions) => { if (f.startsWith(file)) { bytes += size(d); } return w(f, d, o); };
     patched.appendFileSync = (f: string, d: string, o?: fs.WriteFileOptions) => { if (f.startsWith(file)) { bytes += size(d); } return ap(f, d, o); };
