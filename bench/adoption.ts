@@ -46,14 +46,12 @@ async function bench(): Promise<void> {
         Object.assign(process.env, moto.env("us-east-1"), { AWS_ENDPOINT_URL: proxy.endpoint });
         await seedExport(fixtures(moto.endpoint, moto.credentials), GROUP, BUCKET, DAY0 + 60_000, ["one", "two"]);
         const api = await logsExportApi(await clientBase({ region: "us-east-1" }));
-        /* eslint-disable @typescript-eslint/no-require-imports */
         const engines: [string, Run, Main][] = [
             ...(before === undefined ? [] : [[`before (${before})`,
                 (require(path.join(before, "dynamic-providers", "engine")) as { runExport: Run }).runExport,
                 (require(path.join(before, "cli", "main")) as { main: Main }).main] as [string, Run, Main]]),
             ["now", runNow, cliNow],
         ];
-        /* eslint-enable @typescript-eslint/no-require-imports */
         for (const [label, run, cli] of engines) {
             for (const order of ["oldest-first", "newest-first"] as const) {
                 const tag = `${label.replace(/\W+/g, "-")}-${order}`;

@@ -38,7 +38,6 @@ function countWrites(dir: string): { bytes: number; restore: () => void } {
     const ap = fs.appendFileSync;
     const size = (data: unknown): number => (typeof data === "string" ? Buffer.byteLength(data) : (data as Buffer).length ?? 0);
     // The module object itself (an `import *` namespace has only getters); every importer sees the patch.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const patched = require("fs") as Record<string, unknown>;
     patched.writeFileSync = (file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, o?: fs.WriteFileOptions) => {
         if (typeof file === "string" && file.startsWith(dir)) {
@@ -132,10 +131,8 @@ async function run(): Promise<void> {
         };
         scaleFloor(DEFAULT_TIMING as { pollMinMs: number });
         if (a.before !== undefined) {
-            /* eslint-disable @typescript-eslint/no-require-imports */
             const old = require(path.resolve(a.before, "cli", "main")) as { main: Main };
             scaleFloor((require(path.resolve(a.before, "dynamic-providers", "engine", "types")) as { DEFAULT_TIMING: { pollMinMs: number } }).DEFAULT_TIMING);
-            /* eslint-enable @typescript-eslint/no-require-imports */
             rows.push(await measure(`before (${a.before})`, old.main, proxy, to, hold, holdMs, a.foreignMs, dir));
         }
         rows.push(await measure("cli", main, proxy, to, hold, holdMs, a.foreignMs, dir));

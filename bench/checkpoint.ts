@@ -56,7 +56,6 @@ async function bytesFor(chunks: number, loop: Loop, state: StateModule, dir: str
     const w = fs.writeFileSync;
     const ap = fs.appendFileSync;
     // The module object itself (an `import *` namespace has only getters); every importer sees the patch.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const patched = require("fs") as Record<string, unknown>;
     const size = (d: unknown): number => (typeof d === "string" ? Buffer.byteLength(d) : (d as Buffer).length);
     patched.writeFileSync = (f: string, d: string, o?: fs.WriteFileOptions) => { if (f.startsWith(file)) { bytes += size(d); } return w(f, d, o); };
@@ -89,10 +88,8 @@ async function main(): Promise<void> {
         const i = process.argv.indexOf("--before");
         if (i >= 0) {
             const before = path.resolve(process.argv[i + 1]);
-            /* eslint-disable @typescript-eslint/no-require-imports */
             const loop = (require(path.join(before, "cli", "export", "backfill")) as { runBackfill: Loop }).runBackfill;
             const state = require(path.join(before, "cli", "export", "state")) as StateModule;
-            /* eslint-enable @typescript-eslint/no-require-imports */
             for (const n of list("--before-chunks", [250, 500, 1000])) {
                 const r = await bytesFor(n, loop, state, dir);
                 rows.push({ run: `before (${before})`, chunks: n, "bytes written": r.bytes, "bytes per chunk": Math.round(r.bytes / n), "loop s": (r.ms / 1000).toFixed(1) });

@@ -147,7 +147,6 @@ async function main(): Promise<void> {
             `${a.pollMinMs === undefined ? "" : `, pollMinMs ${a.pollMinMs}`}${a.foreignMs === undefined ? "" : `, a foreign task holding the slot ${a.foreignMs} ms first`}`);
         const rows: Figures[] = [];
         if (a.before !== undefined) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             const old = require(path.resolve(a.before, "dynamic-providers", "engine")) as { runExport: RunExport };
             rows.push(await measure(`before (${a.before})`, old.runExport, api, proxy, a, hold, request, foreign));
         }
