@@ -5,11 +5,12 @@
  * cleanly on Ctrl-C. No commander, no SDK: the engine's {@link ExportApi} is all it calls.
  */
 import {
-    cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError,
-    ExplainContext, isTerminal, listExportTasks, matchesRequest, pickAdoptable, ProgressEvent, runExport, Timing, waitForTask,
+    cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, findInIndex, isExportError,
+    ExplainContext, isTerminal, listExportTasks, matchesRequest, pickAdoptable, ProgressEvent, readCompletedTasks, recordDuration,
+    runExport, Timing, waitForTask,
 } from "../../dynamic-providers/engine";
 import { ValidationError } from "../../policies/validate";
-import { BackfillState, ChunkState, RECOVER } from "./state";
+import { BackfillState, ChunkState, compactOnNextSave, markChanged, RECOVER } from "./state";
 
 /** What the loop reports, for the progress display. */
 export type BackfillEvent =
@@ -23,7 +24,11 @@ export type BackfillEvent =
 export interface BackfillOptions {
     readonly api: ExportApi;
     readonly state: BackfillState;
-    /** Persists the state (called after every change). */
+    /**
+     * Persists the state (called after changes, the chunks changed marked with `markChanged` of
+     * ./state; the completion of a chunk is saved with the creation of the next, right after
+     * CreateExportTask is sent, so the save is not between two tasks).
+     */
     readonly save: (state: BackfillState) => void;
     /** The checkpoint's path, for messages. */
     readonly file?: string;
@@ -60,8 +65,14 @@ export interface BackfillResult {
     stoppedBy?: string;
 }
 
-/** Pages of 50 tasks read per status when looking for what an earlier run started. */
+/**
+ * Pages of 50 tasks read of FAILED and CANCELLED tasks, to check the chunks the checkpoint records
+ * (COMPLETED tasks are read without a cap, through the engine's index).
+ */
 const SCAN_PAGES = 20;
+
+/** Tasks are created after the range they export has ended; the hour covers clocks that disagree. */
+const CLOCK_MARGIN_MS = 3600_000;
 
 function interruptedError(): Error {
     return Object.assign(new Error("interrupted"), { name: "Interrupted" });
@@ -121,16 +132,24 @@ function median(values: readonly number[]): number | undefined {
 async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: number }> {
     const { api, state } = o;
     const open = state.chunks.filter(c => c.status !== "completed");
-    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, { deadline: Date.now() + 300_000 });
-    const known = [...await list("PENDING"), ...await list("RUNNING"), ...await list("COMPLETED")];
+    const engine: EngineOptions = { deadline: Date.now() + 300_000, queueKey: o.queueKey };
+    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, engine);
+    // Every task of this backfill was created after its chunk's range ended: older ones need not be read.
+    const notBefore = Math.min(...state.chunks.map(c => c.to)) - CLOCK_MARGIN_MS;
+    const index = await readCompletedTasks(api, engine, notBefore);
+    const active = [...await list("PENDING"), ...await list("RUNNING")];
     const ended = [...await list("FAILED"), ...await list("CANCELLED")];
+    const byId = (id: string): ExportTaskInfo | undefined => active.find(t => t.taskId === id) ?? index.byId.get(id) ?? ended.find(t => t.taskId === id);
     // A chunk the checkpoint says is done must be done in AWS too, else it would never be exported.
     for (const c of state.chunks.filter(x => x.status === "completed")) {
-        const task = [...known, ...ended].find(t => t.taskId === c.taskId);
+        const task = byId(c.taskId as string);
         if (task !== undefined && (task.statusCode !== "COMPLETED" || !matchesRequest(task, chunkRequest(state, c)))) {
             throw new ValidationError("--state", `${file} says chunk ${c.logGroupName} ${new Date(c.from).toISOString()} is completed by task ${c.taskId}, ` +
                 `but DescribeExportTasks lists that task as ${task.statusCode ?? "unknown"}${task.statusCode === "COMPLETED" ? " for another export" : ""}: ` +
                 `the checkpoint is not trusted: ${RECOVER}`);
+        }
+        if (c.durationMs !== undefined) {
+            recordDuration(o.queueKey, c.durationMs);
         }
     }
     if (open.length === 0) {
@@ -140,15 +159,24 @@ async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: n
     for (const c of open) {
         let task: ExportTaskInfo | undefined;
         if (c.taskId !== undefined) {
-            task = known.find(t => t.taskId === c.taskId) ?? await describeTask(api, c.taskId, { deadline: Date.now() + 60_000 });
+            task = byId(c.taskId);
+            // A chunk recorded FAILED or CANCELLED is exported again: its task is not described one by one.
+            if (task === undefined && c.status === "running") {
+                task = await describeTask(api, c.taskId, { deadline: Date.now() + 60_000 });
+            }
         }
+        const recordedEnded = c.status === "failed" || c.status === "cancelled";
         if (task !== undefined && (task.statusCode === "FAILED" || task.statusCode === "CANCELLED")) {
             if (c.status === "running") {
                 o.onEvent?.({ kind: "retrying", chunk: c, taskId: task.taskId, statusCode: task.statusCode, message: task.statusMessage });
             }
             task = undefined;
+        } else if (task === undefined && recordedEnded) {
+            task = undefined;
         }
-        task ??= pickAdoptable(known, chunkRequest(state, c));
+        const request = chunkRequest(state, c);
+        task ??= pickAdoptable(active, request) ?? findInIndex(index, request);
+        markChanged(state, c);
         if (task === undefined) {
             c.status = "pending";
             c.taskId = undefined;
@@ -187,6 +215,17 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
     const queue = [...running, ...state.chunks.filter(c => c.status !== "completed" && c.status !== "running")];
     const durations = state.chunks.map(c => c.durationMs).filter((d): d is number => d !== undefined);
     let active: ChunkState | undefined;
+    // A finished chunk is saved with the next create (right after CreateExportTask is sent), or at the end.
+    const save = (...changed: ChunkState[]): void => {
+        markChanged(state, ...changed);
+        o.save(state);
+    };
+    /** The last save of a run: the checkpoint left behind is one whole snapshot. */
+    const saveFinal = (...changed: ChunkState[]): void => {
+        compactOnNextSave(state);
+        save(...changed);
+    };
+    let unsaved: ChunkState[] = [];
     try {
         for (const c of queue) {
             if (o.signal?.aborted === true) {
@@ -214,7 +253,8 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                         } else {
                             result.adopted++;
                         }
-                        o.save(state);
+                        save(c, ...unsaved);
+                        unsaved = [];
                     }
                     emit({ kind: "engine", chunk: c, event });
                 },
@@ -227,6 +267,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                     const seen = await describeTask(api, c.taskId as string, engine);
                     if (!wait && seen !== undefined && !isTerminal(seen.statusCode)) {
                         result.startedTask = { chunk: c, taskId: c.taskId as string, alreadyRunning: true };
+                        saveFinal(...unsaved);
                         return result;
                     }
                     // Started by an earlier run: its run time so far is unknown, so no predicted first poll.
@@ -235,6 +276,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                     task = (await runExport(api, chunkRequest(state, c), engine)).task;
                     if (!wait && !isTerminal(task.statusCode)) {
                         result.startedTask = { chunk: c, taskId: task.taskId, alreadyRunning: false };
+                        saveFinal(...unsaved);
                         return result;
                     }
                 }
@@ -256,19 +298,20 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                 result.failed.push(c);
                 if (e.reason === "rejected") {
                     result.stoppedBy = e.message;
-                    o.save(state);
+                    saveFinal(c, ...unsaved);
                     emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
                     return result;
                 }
             }
-            o.save(state);
+            unsaved.push(c);
             emit({ kind: "done", chunk: c, wallMs: Date.now() - t0 });
             active = undefined;
         }
+        saveFinal(...unsaved);
         return result;
     } catch (e) {
         if (!isInterrupt(e)) {
-            o.save(state);
+            saveFinal(...unsaved, ...(active === undefined ? [] : [active]));
             throw e;
         }
         result.interrupted = true;
@@ -284,7 +327,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
             }
             result.activeTask = { taskId: active.taskId, cancelled };
         }
-        o.save(state);
+        saveFinal(...unsaved, ...(active === undefined ? [] : [active]));
         return result;
     }
 }

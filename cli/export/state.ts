@@ -1,7 +1,14 @@
 /**
- * The backfill checkpoint: a small JSON file written (atomically) after every change of a chunk, so
- * that rerunning the same command after a crash or Ctrl-C skips what is done and adopts the task
- * that is still running instead of starting a duplicate.
+ * The backfill checkpoint, so that rerunning the same command after a crash or Ctrl-C skips what is
+ * done and adopts the task that is still running instead of starting a duplicate. Two files:
+ * - `<file>`: a snapshot of the whole state (JSON, written atomically: temporary file, then rename);
+ * - `<file>.journal`: the chunks changed since that snapshot, one JSON line per change, appended.
+ * A save appends the chunks marked changed ({@link markChanged}), so the bytes written over a
+ * backfill grow with the number of changes, not with changes x chunks (issue 14: rewriting the whole
+ * file twice per chunk wrote about 45 GiB for 10,000 chunks). The journal is folded into a new
+ * snapshot once it outgrows it. Crash-safe: the journal's first line names the snapshot generation
+ * it extends (a journal of an older generation is ignored, its changes being in the snapshot), and a
+ * torn last line (a crash mid-append) is ignored. Version 2 files without a journal load as before.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -112,6 +119,11 @@ export function loadState(file: string): (BackfillState & { converted?: number }
         || typeof state.job !== "object" || state.job === null) {
         throw new ValidationError("--state", `${file} is not a cwlogs-export state file (or one of a newer version): pass another --state file, or delete it to start over.`);
     }
+    const generation = (state as { journalGeneration?: unknown }).journalGeneration;
+    if (typeof generation === "number") {
+        delete (state as { journalGeneration?: unknown }).journalGeneration;
+        replayJournal(file, state, generation);
+    }
     if (version === 1) {
         // Version 1 stored CreateExportTask's inclusive end; the same tasks, written as exclusive ends.
         const chunks = state.chunks.map(c => (c !== null && typeof c === "object" && typeof c.to === "number" ? { ...c, to: c.to + 1 } : c));
@@ -186,13 +198,161 @@ export function checkState(state: BackfillState, job: JobSpec): string | undefin
     return undefined;
 }
 
-/** Writes the state atomically (temporary file, then rename): a crash never leaves half a file. */
+/** The journal beside checkpoint `file`. */
+export function journalPath(file: string): string {
+    return `${file}.journal`;
+}
+
+/** Smallest journal folded into a new snapshot, whatever the snapshot's size. */
+const MIN_COMPACT_BYTES = 64 * 1024;
+
+interface Session {
+    readonly state: BackfillState;
+    generation: number;
+    snapshotBytes: number;
+    journalBytes: number;
+    /** Chunk positions, built once per session. */
+    index?: Map<ChunkState, number>;
+}
+
+/** What this process wrote to each checkpoint, so the next save can append instead of rewriting. */
+const sessions = new Map<string, Session>();
+const changed = new WeakMap<BackfillState, Set<ChunkState>>();
+
+/** Bytes written to checkpoint files by this process (snapshots and journals), for benchmarks. */
+export const checkpointBytes = { written: 0 };
+
+const compactNext = new WeakSet<BackfillState>();
+
+/**
+ * Makes the next {@link saveState} of `state` write a whole snapshot (and an empty journal): at the
+ * end of a run, so that the checkpoint a run leaves is one plain JSON file again.
+ */
+export function compactOnNextSave(state: BackfillState): void {
+    compactNext.add(state);
+}
+
+/**
+ * Marks chunks changed since the last save: the next {@link saveState} appends only them. A save
+ * with nothing marked rewrites the whole snapshot (callers that do not mark stay correct).
+ */
+export function markChanged(state: BackfillState, ...chunks: ChunkState[]): void {
+    let set = changed.get(state);
+    if (set === undefined) {
+        set = new Set();
+        changed.set(state, set);
+    }
+    for (const c of chunks) {
+        set.add(c);
+    }
+}
+
+function writeAtomic(file: string, text: string): void {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    checkpointBytes.written += Buffer.byteLength(text);
+}
+
+/** Writes the whole state as a new snapshot generation and starts its journal. */
+function compact(file: string, state: BackfillState, previous: number): Session {
+    const generation = previous + 1;
+    const snapshot = `${JSON.stringify({ ...state, journalGeneration: generation }, null, 2)}\n`;
+    writeAtomic(file, snapshot);
+    const header = `${JSON.stringify({ generation, key: state.key })}\n`;
+    writeAtomic(journalPath(file), header);
+    return { state, generation, snapshotBytes: Buffer.byteLength(snapshot), journalBytes: Buffer.byteLength(header) };
+}
+
+/**
+ * Saves the state: appends the chunks marked with {@link markChanged} to the journal, or writes a
+ * new snapshot (first save of this process, nothing marked, or a journal grown past the snapshot).
+ * A crash never leaves a state that loads wrong (see the module comment).
+ */
 export function saveState(file: string, state: BackfillState): void {
     state.updatedAt = new Date().toISOString();
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-    fs.renameSync(tmp, file);
+    const marks = changed.get(state);
+    changed.delete(state);
+    const session = sessions.get(file);
+    const final = compactNext.delete(state);
+    if (final || session === undefined || session.state !== state || marks === undefined
+        || session.journalBytes > Math.max(MIN_COMPACT_BYTES, session.snapshotBytes)) {
+        sessions.set(file, compact(file, state, session?.generation ?? readGeneration(file)));
+        return;
+    }
+    if (marks.size === 0) {
+        return;
+    }
+    if (session.index === undefined) {
+        session.index = new Map(state.chunks.map((c, i) => [c, i]));
+    }
+    let lines = "";
+    for (const c of marks) {
+        const i = session.index.get(c);
+        if (i === undefined) {
+            sessions.set(file, compact(file, state, session.generation));
+            return;
+        }
+        lines += `${JSON.stringify({ i, c, u: state.updatedAt })}\n`;
+    }
+    fs.appendFileSync(journalPath(file), lines);
+    session.journalBytes += Buffer.byteLength(lines);
+    checkpointBytes.written += Buffer.byteLength(lines);
+}
+
+/** The snapshot generation of an existing checkpoint (0 when none): new generations must differ from it. */
+function readGeneration(file: string): number {
+    try {
+        const g = (JSON.parse(fs.readFileSync(file, "utf8")) as { journalGeneration?: unknown }).journalGeneration;
+        return typeof g === "number" ? g : 0;
+    } catch {
+        return 0;
+    }
+}
+
+/**
+ * Applies the journal of checkpoint `file` to `state` (loaded from its snapshot of `generation`).
+ * Ignores a journal of another generation and a torn last line; refuses a damaged line elsewhere.
+ */
+function replayJournal(file: string, state: BackfillState, generation: number): void {
+    let text: string;
+    try {
+        text = fs.readFileSync(journalPath(file), "utf8");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+            return;
+        }
+        throw new ValidationError("--state", `cannot read ${journalPath(file)} (${(e as Error).message}): fix its permissions, or pass another --state file.`);
+    }
+    const lines = text.split("\n");
+    const complete = text.endsWith("\n") ? lines.slice(0, -1) : lines;
+    const parsed: unknown[] = [];
+    for (let n = 0; n < complete.length; n++) {
+        try {
+            parsed.push(JSON.parse(complete[n]));
+        } catch {
+            if (n === complete.length - 1) {
+                break;
+            }
+            throw new ValidationError("--state", `${journalPath(file)} line ${n + 1} is damaged: ${RECOVER}`);
+        }
+    }
+    const header = parsed[0] as { generation?: unknown; key?: unknown } | undefined;
+    if (header?.generation !== generation || header.key !== state.key) {
+        return;
+    }
+    for (const line of parsed.slice(1)) {
+        const l = line as { i?: unknown; c?: unknown; u?: unknown } | null;
+        if (l === null || typeof l.i !== "number" || !Number.isInteger(l.i) || l.i < 0 || l.i >= state.chunks.length || typeof l.c !== "object") {
+            // A snapshot edited by hand: checkState compares every chunk with the plan and says what is wrong.
+            continue;
+        }
+        state.chunks[l.i] = l.c as ChunkState;
+        if (typeof l.u === "string") {
+            state.updatedAt = l.u;
+        }
+    }
 }
 
 /** Counts of chunks by status. */

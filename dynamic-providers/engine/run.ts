@@ -4,10 +4,12 @@
  * The decisions are in ./decisions; this module only sequences calls, sleeps and reports progress.
  */
 import {
-    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isTerminal, pickAdoptable, pollDelay,
+    awsTo, backoffDelay, clampToDeadline, classifyError, decideOnSlot, ErrorLike, isActive, isTerminal, pickAdoptable, pollDelay,
     shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
+import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
+import { durationSamples, estimateDuration, nextCheckDelay, observedDuration, recordDuration } from "./model";
 import { acquireSlot } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
 
@@ -32,13 +34,26 @@ export interface EngineOptions {
     readonly timing?: Partial<Timing>;
     /** Facts for explaining permission failures. */
     readonly explain?: ExplainContext;
-    /** Expected run time of the task (e.g. learned from earlier chunks): the first status poll comes then. */
+    /**
+     * Expected run time of the task (e.g. learned from earlier chunks): the first status poll comes
+     * then. Used only while this process has seen no task of `queueKey` finish: from then on the
+     * engine's own model of durations decides (see ./model).
+     */
     readonly expectedDurationMs?: number;
     /**
-     * List PENDING, RUNNING and COMPLETED tasks before creating, to adopt the same export started by
-     * a crashed or concurrent run. Defaults to `true`.
+     * Look for a COMPLETED task of the same export (name, range, destination) before creating, to
+     * adopt what a crashed or concurrent run started; a PENDING or RUNNING one surfaces through
+     * LimitExceededException and is adopted then. Done before the request takes its place in the
+     * queue. Defaults to `true`.
      */
     readonly lookupCompleted?: boolean;
+    /**
+     * Earliest creation time (epoch ms) a task of this export can have: when DescribeExportTasks lists
+     * newest first, the lookup reads no page past it. Defaults to the range end (`to`) minus one hour:
+     * a task is created after the range it exports has ended (the provider and the CLI refuse a `to`
+     * in the future), and the hour covers clocks that disagree.
+     */
+    readonly adoptNotBefore?: number;
     /** Test hooks. */
     readonly sleep?: (ms: number) => Promise<void>;
     readonly random?: () => number;
@@ -117,9 +132,6 @@ async function withRetries<T>(c: Ctx, operation: string, fn: () => Promise<T>): 
     }
 }
 
-/** Pages of 50 read when looking for a finished task of a crashed run (AWS keeps finished tasks listed). */
-const COMPLETED_PAGES = 3;
-
 async function listByStatus(c: Ctx, api: ExportApi, statusCode: ExportStatus, maxPages = 1): Promise<ExportTaskInfo[]> {
     const tasks: ExportTaskInfo[] = [];
     let nextToken: string | undefined;
@@ -155,6 +167,28 @@ function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
     };
 }
 
+/**
+ * Watches a task not ours that holds the slot until it is no longer active: its age comes from its
+ * creationTime (DescribeExportTasks), its likely end from the model of this account's durations (or,
+ * with none yet, a fraction of its age), and each check is one DescribeExportTasks by its id.
+ */
+async function watchHolder(c: Ctx, api: ExportApi, holder: ExportTaskInfo & { creationTime: number }): Promise<void> {
+    const estimate = estimateDuration(durationSamples(queueKeyOf(c.o)));
+    const fraction = c.t.holderFraction ?? 0.1;
+    for (;;) {
+        const delay = clampToDeadline(nextCheckDelay(c.now() - holder.creationTime, estimate, c.t, fraction), c.now(), c.o.deadline);
+        if (delay === undefined) {
+            throw timeout(`waiting for the account's one export slot (held by task ${holder.taskId})`);
+        }
+        c.emit({ kind: "waiting-for-slot", holderTaskId: holder.taskId, delayMs: delay });
+        await c.sleep(delay);
+        const seen = await describeWithin(c, api, holder.taskId);
+        if (seen === undefined || !isActive(seen.statusCode)) {
+            return;
+        }
+    }
+}
+
 /** Waits until the slot is free (undefined) or our own task is found among the active ones. */
 async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits: { n: number }): Promise<ExportTaskInfo | undefined> {
     let slept = false;
@@ -166,20 +200,79 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
         if (decision.kind === "create" && slept) {
             return undefined;
         }
-        const holder = decision.kind === "wait" ? decision.holder?.taskId : undefined;
+        const holder = decision.kind === "wait" ? decision.holder : undefined;
+        if (holder?.creationTime !== undefined) {
+            await watchHolder(c, api, { ...holder, creationTime: holder.creationTime });
+            return undefined;
+        }
+        // No creation time listed (or the holder is not listed yet): blind backoff.
         const delay = clampToDeadline(backoffDelay(waits.n++, c.t.slotBaseMs, c.t.slotMaxMs, c.random()), c.now(), c.o.deadline);
         if (delay === undefined) {
-            throw timeout(`waiting for the account's one export slot${holder ? ` (held by task ${holder})` : ""}`);
+            throw timeout(`waiting for the account's one export slot${holder ? ` (held by task ${holder.taskId})` : ""}`);
         }
-        c.emit({ kind: "waiting-for-slot", holderTaskId: holder, delayMs: delay });
+        c.emit({ kind: "waiting-for-slot", holderTaskId: holder?.taskId, delayMs: delay });
         await c.sleep(delay);
         slept = true;
     }
 }
 
+function queueKeyOf(o: EngineOptions): string {
+    return o.queueKey ?? "default";
+}
+
+/**
+ * The index of COMPLETED tasks for this call: shared by the process when a queue key is given
+ * (account and region), else private to the call (tasks of different accounts must not mix).
+ */
+function indexOf(c: Ctx, privateIndex: { ix?: TaskIndex }): TaskIndex {
+    if (c.o.queueKey !== undefined) {
+        return sharedTaskIndex(c.o.queueKey);
+    }
+    privateIndex.ix ??= newTaskIndex();
+    return privateIndex.ix;
+}
+
+function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | undefined): Promise<void> {
+    return refreshIndex(ix, token => withRetries(c, "DescribeExportTasks",
+        () => api.describeExportTasks({ statusCode: "COMPLETED", limit: 50, nextToken: token })), notBefore);
+}
+
+/** How old a status check's read of the index may be to stand for the lookup before the next create. */
+const FRESH_READ_MS = 2_000;
+
+async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
+    const ix = indexOf(c, privateIndex);
+    if (!takeFreshRead(ix, Date.now(), FRESH_READ_MS)) {
+        await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
+    }
+    return findInIndex(ix, request);
+}
+
+/**
+ * One status check of our task. Inside the model's window, when this process already keeps the
+ * index of COMPLETED tasks for the queue key, the check is a read of that index (one call, usually
+ * one page): if the task is there it is COMPLETED, and the same read serves as the next create's
+ * lookup. Otherwise (no index, or past the window, where a FAILED task would never show up there)
+ * DescribeExportTasks by id.
+ */
+async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean): Promise<{ seen?: ExportTaskInfo; listed: boolean }> {
+    const ix = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey);
+    if (byIndex && ix?.scanned === true) {
+        await readIndex(c, api, ix, undefined);
+        const done = ix.byId.get(taskId);
+        if (done !== undefined) {
+            ix.freshAt = Date.now();
+            return { seen: done, listed: true };
+        }
+        return { listed: false };
+    }
+    const seen = await describeWithin(c, api, taskId);
+    return { seen, listed: true };
+}
+
 /** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
-async function findMine(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportTaskInfo | undefined> {
-    return pickAdoptable([...await listActive(c, api), ...await listByStatus(c, api, "COMPLETED", COMPLETED_PAGES)], request);
+async function findMine(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
+    return pickAdoptable(await listActive(c, api), request) ?? await completedLookup(c, api, request, privateIndex);
 }
 
 /**
@@ -188,14 +281,13 @@ async function findMine(c: Ctx, api: ExportApi, request: ExportRequest): Promise
  * (the API reference does not say when AWS refuses a name, so nothing is guessed: only the same
  * export is adopted, anything else is refused naming the task), it looks before creating again.
  */
-async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Promise<ExportResult> {
-    const done = c.o.lookupCompleted === false ? undefined : await findMine(c, api, request);
-    if (done !== undefined) {
-        return adopt(c, done);
-    }
+async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportResult> {
     const waits = { n: 0 };
     for (let retries = 0; ; ) {
         try {
+            if (c.o.queueKey !== undefined) {
+                sharedTaskIndex(c.o.queueKey).freshAt = undefined;
+            }
             const id = await api.createExportTask(request);
             c.emit({ kind: "created", taskId: id });
             return { task: pendingTask(id, request), adopted: false };
@@ -208,7 +300,7 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
                 }
                 continue;
             }
-            const mine = kind === "exists" ? await findMine(c, api, request) : undefined;
+            const mine = kind === "exists" ? await findMine(c, api, request, privateIndex) : undefined;
             if (mine !== undefined) {
                 return adopt(c, mine);
             }
@@ -222,7 +314,7 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
             }
             c.emit({ kind: "retry", operation: "CreateExportTask", error: errorText(e), delayMs: delay });
             await c.sleep(delay);
-            const existing = await findMine(c, api, request);
+            const existing = await findMine(c, api, request, privateIndex);
             if (existing !== undefined) {
                 return adopt(c, existing);
             }
@@ -230,14 +322,24 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest): Pro
     }
 }
 
+/**
+ * The process's index of COMPLETED tasks for `options.queueKey` (account and region), brought up to
+ * date down to tasks created at `notBefore` (epoch ms; all when undefined). Later lookups of runExport
+ * with the same queue key read only what is new.
+ */
+export async function readCompletedTasks(api: ExportApi, options: EngineOptions, notBefore?: number): Promise<TaskIndex> {
+    const c = makeContext(options);
+    const ix = indexOf(c, {});
+    await readIndex(c, api, ix, notBefore);
+    return ix;
+}
+
 /** The tasks with `statusCode`, up to `maxPages` pages of 50, with retries (for callers outside the engine). */
 export function listExportTasks(api: ExportApi, statusCode: ExportStatus, maxPages: number, options: EngineOptions): Promise<ExportTaskInfo[]> {
     return listByStatus(makeContext(options), api, statusCode, maxPages);
 }
 
-/** DescribeExportTasks by id (with retries); `undefined` when AWS no longer lists the task. */
-export async function describeTask(api: ExportApi, taskId: string, options: EngineOptions): Promise<ExportTaskInfo | undefined> {
-    const c = makeContext(options);
+async function describeWithin(c: Ctx, api: ExportApi, taskId: string): Promise<ExportTaskInfo | undefined> {
     try {
         const page = await withRetries(c, "DescribeExportTasks", () => api.describeExportTasks({ taskId }));
         return page.tasks.find(t => t.taskId === taskId);
@@ -249,26 +351,66 @@ export async function describeTask(api: ExportApi, taskId: string, options: Engi
     }
 }
 
-/** Polls our task until it is terminal; COMPLETED returns it, FAILED/CANCELLED throw an explained error. */
+/** DescribeExportTasks by id (with retries); `undefined` when AWS no longer lists the task. */
+export async function describeTask(api: ExportApi, taskId: string, options: EngineOptions): Promise<ExportTaskInfo | undefined> {
+    return describeWithin(makeContext(options), api, taskId);
+}
+
+/**
+ * Polls our task until it is terminal; COMPLETED returns it, FAILED/CANCELLED throw an explained error.
+ * Checks follow the model of this queue key's durations (./model): the first just before the
+ * earliest likely end, then short pauses proportional to the spread; the task's duration joins
+ * the model when it completes.
+ */
 export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options: EngineOptions): Promise<ExportTaskInfo> {
     const c = makeContext(options);
+    const key = queueKeyOf(options);
     const start = c.now();
+    // A task started by an earlier run: its age counts from its listed creation time.
+    const origin = task.creationTime !== undefined && task.creationTime <= start ? task.creationTime : start;
+    const watchedFromStart = task.creationTime === undefined;
+    const estimate = estimateDuration(durationSamples(key));
     let current = task;
     let polls = 0;
     let unseen = 0;
+    let lastActiveAt: number | undefined = start;
+    let byIndexSince = false;
     while (!isTerminal(current.statusCode)) {
-        const expected = polls++ === 0 ? c.o.expectedDurationMs : undefined;
-        const delay = clampToDeadline(expected !== undefined ? expected + 10 : pollDelay(c.now() - start, c.t, c.random()), c.now(), c.o.deadline);
+        const expected = polls++ === 0 && estimate === undefined ? c.o.expectedDurationMs : undefined;
+        const delay = clampToDeadline(expected !== undefined ? expected + 10
+            : estimate === undefined ? pollDelay(c.now() - start, c.t, c.random()) : nextCheckDelay(c.now() - origin, estimate, c.t),
+        c.now(), c.o.deadline);
         if (delay === undefined) {
+            if (byIndexSince) {
+                // The index only lists COMPLETED tasks: the task's last status comes from one describe.
+                current = { ...current, ...await describeWithin(c, api, task.taskId).catch(() => undefined) };
+            }
             throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
         }
         await c.sleep(delay);
-        const seen = await describeTask(api, task.taskId, options);
+        const checkedAt = c.now();
+        const inWindow = estimate !== undefined && checkedAt - origin <= estimate.highMs;
+        const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false);
+        if (!check.listed) {
+            lastActiveAt = checkedAt;
+            byIndexSince = true;
+            continue;
+        }
+        byIndexSince = false;
+        const seen = check.seen;
         unseen = seen === undefined ? unseen + 1 : 0;
         if (unseen >= VANISHED_POLLS) {
             throw exportError("vanished", `export task ${task.taskId} is no longer listed by DescribeExportTasks: check its account and region.`, current);
         }
         current = seen === undefined ? current : { ...current, ...seen };
+        if (!isTerminal(current.statusCode)) {
+            lastActiveAt = checkedAt;
+        } else if (current.statusCode === "COMPLETED") {
+            const d = observedDuration(current, watchedFromStart ? { createdAt: start, lastActiveAt, firstDoneAt: checkedAt } : {});
+            if (d !== undefined) {
+                recordDuration(key, d);
+            }
+        }
         c.emit({ kind: "status", taskId: task.taskId, statusCode: current.statusCode });
     }
     if (current.statusCode !== "COMPLETED") {
@@ -287,10 +429,17 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
  */
 export async function runExport(api: ExportApi, request: ExportRequest, options: EngineOptions): Promise<ExportResult> {
     const c = makeContext(options);
-    const free = await acquireSlot(options.queueKey ?? "default", options.deadline,
+    const privateIndex: { ix?: TaskIndex } = {};
+    // Off the critical path: the lookup runs before this request takes its place in the queue, so
+    // the account's slot is not left idle while it reads.
+    const done = options.lookupCompleted === false ? undefined : await completedLookup(c, api, request, privateIndex);
+    if (done !== undefined) {
+        return adopt(c, done);
+    }
+    const free = await acquireSlot(queueKeyOf(options), options.deadline,
         () => timeout("queued behind other exports of this account"));
     try {
-        const started = await startOrAdopt(c, api, request);
+        const started = await startOrAdopt(c, api, request, privateIndex);
         if (options.waitForCompletion === false || started.task.statusCode === "COMPLETED") {
             return started;
         }

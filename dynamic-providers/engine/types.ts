@@ -78,6 +78,18 @@ export interface Timing {
     readonly retryBaseMs: number;
     /** Longest pause after throttling, a 5xx or a dropped connection. Defaults to 10000. */
     readonly retryMaxMs: number;
+    /**
+     * With a model of task durations (see ./model): pause between checks inside the modelled window,
+     * as a fraction of its width. Defaults to 0.06.
+     */
+    readonly spreadFraction?: number;
+    /** With a model: ceiling on status checks inside the modelled window. Defaults to 16. */
+    readonly maxChecks?: number;
+    /**
+     * Pause while a task not ours holds the slot and its creationTime is listed, as a fraction of its
+     * age when no duration is known yet. Defaults to 0.1.
+     */
+    readonly holderFraction?: number;
 }
 
 export const DEFAULT_TIMING: Timing = {

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
-import { BackfillState } from "../../cli/export/state";
+import { BackfillState, loadState } from "../../cli/export/state";
 import { runCli } from "../support/cli";
 import { replaceEnv } from "../support/env";
 import { assumeRole, Fixtures, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
@@ -78,9 +78,10 @@ describe("cwlogs-export export (moto + proxy)", function () {
         return path.join(dir, `${prefix}.json`);
     }
 
+    /** The checkpoint as the CLI reads it: the snapshot and the journal of changes since (issue 14). */
     function readState(prefix: string): BackfillState | undefined {
         try {
-            return JSON.parse(fs.readFileSync(stateFile(prefix), "utf8")) as BackfillState;
+            return loadState(stateFile(prefix));
         } catch {
             return undefined;
         }

@@ -32,12 +32,42 @@ export interface ProxyOptions {
      * late: a client that falls behind the others (a slow network, a suspended laptop).
      */
     slowPolls?: { accessKeyId: string; ms: number };
+    /**
+     * How long the task named `taskName` is held RUNNING, instead of `holdMs` (e.g. +-50% around a
+     * mean, for benchmarks of uneven tasks). Defaults to none (every task `holdMs`).
+     */
+    holdFor?: (taskName: string) => number;
+    /**
+     * Page DescribeExportTasks lists as AWS does (API_DescribeExportTasks: `limit` at most 50,
+     * `nextToken`), merging moto's tasks with the synthesized ones ({@link Proxy.synthesize}).
+     * Defaults to `false` (moto's one answer with everything).
+     */
+    paging?: boolean;
+    /** With `paging`: the order of the list, by creation time. Defaults to `"oldest-first"`. */
+    listOrder?: "oldest-first" | "newest-first";
+}
+
+/** A task the proxy lists without moto knowing it (cheap history: thousands of old tasks). */
+export interface SynthesizedTask {
+    taskId: string;
+    taskName: string;
+    logGroupName: string;
+    from: number;
+    /** Inclusive, as AWS lists it. */
+    to: number;
+    destination: string;
+    destinationPrefix: string;
+    status: "COMPLETED" | "FAILED" | "CANCELLED";
+    creationTime: number;
+    completionTime: number;
 }
 
 interface Tracked {
     taskId: string;
     taskName: string;
     createdAt: number;
+    /** How long it is held RUNNING. */
+    holdMs: number;
     cancelled: boolean;
     /** When set, the task ends FAILED with this message instead of COMPLETED. */
     failWith?: string;
@@ -64,7 +94,11 @@ export interface Proxy {
     limitRejections: number;
     /** Highest number of simultaneously active tasks seen at any create. */
     maxActive: number;
-    options: Required<Omit<ProxyOptions, "slowPolls">> & Pick<ProxyOptions, "slowPolls">;
+    options: Required<Omit<ProxyOptions, "slowPolls" | "holdFor">> & Pick<ProxyOptions, "slowPolls" | "holdFor">;
+    /** Adds tasks to every list (with `paging`), as if AWS had kept them from earlier runs. */
+    synthesize(tasks: readonly SynthesizedTask[]): void;
+    /** Synthesized tasks listed now. */
+    synthesized(): number;
     /** Queues faults for the next requests of `operation` (e.g. "CreateExportTask"). */
     inject(operation: string, ...faults: Fault[]): void;
     /** Tasks whose name starts with `taskNamePrefix` end FAILED with `message`. */
@@ -105,7 +139,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const failures: { prefix: string; message: string }[] = [];
     const sockets = new Set<net.Socket>();
 
-    const isActive = (t: Tracked, now: number): boolean => !t.cancelled && now - t.createdAt < proxy.options.holdMs;
+    const synthetic: Record<string, unknown>[] = [];
+    const isActive = (t: Tracked, now: number): boolean => !t.cancelled && now - t.createdAt < t.holdMs;
     /** Creates forwarded to moto and not answered yet: they hold the slot too (concurrent creates race). */
     let creating = 0;
     const activeNow = (): number => creating + [...tracked.values()].filter(t => isActive(t, Date.now())).length;
@@ -114,7 +149,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         new Promise((resolve, reject) => {
             const up = http.request({
                 host: upstream.hostname, port: upstream.port, method: req.method, path: req.url,
-                headers: { ...req.headers, host: upstream.host },
+                headers: { ...req.headers, host: upstream.host, "content-length": String(body.length) },
             }, r => { readBody(r).then(b => resolve({ status: r.statusCode ?? 500, headers: r.headers, body: b }), reject); });
             up.on("error", reject);
             up.end(body);
@@ -142,7 +177,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         if (isActive(t, now)) {
             return { ...task, status: { code: "RUNNING", message: "Task is running" }, executionInfo: { creationTime: t.createdAt } };
         }
-        const executionInfo = { creationTime: t.createdAt, completionTime: t.createdAt + proxy.options.holdMs };
+        const executionInfo = { creationTime: t.createdAt, completionTime: t.createdAt + t.holdMs };
         if (t.failWith !== undefined) {
             return { ...task, status: { code: "FAILED", message: t.failWith }, executionInfo };
         }
@@ -201,7 +236,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
                 const taskId = String((JSON.parse(r.body.toString()) as { taskId: string }).taskId);
                 const taskName = String(input.taskName ?? "");
                 const fail = failures.find(f => taskName.startsWith(f.prefix));
-                tracked.set(taskId, { taskId, taskName, createdAt: Date.now(), cancelled: false, failWith: fail?.message });
+                const holdMs = proxy.options.holdFor?.(taskName) ?? proxy.options.holdMs;
+                tracked.set(taskId, { taskId, taskName, createdAt: Date.now(), holdMs, cancelled: false, failWith: fail?.message });
                 proxy.created.push({ taskName, taskId, at: Date.now() });
                 proxy.maxActive = Math.max(proxy.maxActive, active + 1);
             }
@@ -226,19 +262,37 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
                 t.cancelled = true;
             }
         }
-        const r = await forward(req, body);
+        const paging = operation === "DescribeExportTasks" && proxy.options.paging;
+        // When the proxy pages, moto answers everything at once (its own limit and token are not used).
+        const upstreamBody = paging ? Buffer.from(JSON.stringify({ ...input, limit: undefined, nextToken: undefined })) : body;
+        const r = await forward(req, upstreamBody);
         entry.status = r.status;
         if (fault === "drop-after-forward") {
             req.socket.destroy();
             return;
         }
         if (operation === "DescribeExportTasks" && r.status === 200) {
-            const out = JSON.parse(r.body.toString()) as { exportTasks?: Record<string, unknown>[] };
+            const out = JSON.parse(r.body.toString()) as { exportTasks?: Record<string, unknown>[]; nextToken?: string };
             let tasks = (out.exportTasks ?? []).map(t => rewriteTask(t, now));
+            if (paging && typeof input.taskId !== "string") {
+                tasks = [...synthetic, ...tasks];
+            } else if (typeof input.taskId === "string" && tasks.length === 0) {
+                tasks = synthetic.filter(t => t.taskId === input.taskId);
+            }
             if (typeof input.statusCode === "string") {
                 tasks = tasks.filter(t => (t.status as { code?: string } | undefined)?.code === input.statusCode);
             }
-            return send(res, 200, r.headers, Buffer.from(JSON.stringify({ ...out, exportTasks: tasks })));
+            if (!paging) {
+                return send(res, 200, r.headers, Buffer.from(JSON.stringify({ ...out, exportTasks: tasks })));
+            }
+            const created = (t: Record<string, unknown>): number => (t.executionInfo as { creationTime?: number } | undefined)?.creationTime ?? 0;
+            const sign = proxy.options.listOrder === "newest-first" ? -1 : 1;
+            tasks = tasks.map((t, i) => ({ t, i })).sort((a, b) => sign * (created(a.t) - created(b.t)) || a.i - b.i).map(x => x.t);
+            const size = Math.min(50, typeof input.limit === "number" ? input.limit : 50);
+            const offset = typeof input.nextToken === "string" ? Number(input.nextToken.replace(/^p/, "")) : 0;
+            const page = tasks.slice(offset, offset + size);
+            const next = offset + size < tasks.length ? `p${offset + size}` : undefined;
+            return send(res, 200, r.headers, Buffer.from(JSON.stringify({ exportTasks: page, ...(next === undefined ? {} : { nextToken: next }) })));
         }
         return send(res, r.status, r.headers, r.body);
     };
@@ -278,7 +332,21 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         created: [],
         limitRejections: 0,
         maxActive: 0,
-        options: { holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0, slowPolls: options.slowPolls },
+        options: {
+            holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0, slowPolls: options.slowPolls,
+            holdFor: options.holdFor, paging: options.paging ?? false, listOrder: options.listOrder ?? "oldest-first",
+        },
+        synthesize(tasks) {
+            for (const t of tasks) {
+                synthetic.push({
+                    taskId: t.taskId, taskName: t.taskName, logGroupName: t.logGroupName, from: t.from, to: t.to,
+                    destination: t.destination, destinationPrefix: t.destinationPrefix,
+                    status: { code: t.status, message: t.status === "COMPLETED" ? "Completed successfully" : t.status },
+                    executionInfo: { creationTime: t.creationTime, completionTime: t.completionTime },
+                });
+            }
+        },
+        synthesized: () => synthetic.length,
         inject(operation, ...f) {
             faults.set(operation, [...(faults.get(operation) ?? []), ...f]);
         },
@@ -292,6 +360,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         count: operation => proxy.seen.filter(s => s.operation === operation).length,
         clear() {
             tracked.clear();
+            synthetic.length = 0;
             faults.clear();
             failures.length = 0;
             proxy.seen.length = 0;

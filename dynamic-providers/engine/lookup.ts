@@ -1,0 +1,228 @@
+/**
+ * Finding the task an earlier (crashed or concurrent) run created for the same export, in accounts
+ * with any number of old tasks. DescribeExportTasks has no name filter and pages 50 tasks at a time
+ * (API_DescribeExportTasks: `limit` 1-50), so the COMPLETED list is read once per process and queue
+ * key and then kept current cheaply:
+ * - listed newest first: read from the start until a task already seen, and deeper only down to the
+ *   oldest creation time a request can have (`notBefore`);
+ * - listed oldest first (or in an unknown order): read everything once, then only from the last page
+ *   on. With one active task per account (CloudWatch Logs quotas, "S3ExportTasks"), tasks complete in
+ *   the order they were created, so new COMPLETED tasks only ever join the end of that list.
+ * The index lives on `globalThis` (see ./queue) so every engine copy of a process shares it, and
+ * concurrent lookups share one read. No SDK: pages come from the caller.
+ */
+import { matchesRequest } from "./decisions";
+import { ExportRequest, ExportTaskInfo, ExportTaskPage } from "./types";
+
+/** How DescribeExportTasks orders the tasks of a page, as seen from their creation times. */
+export type ListOrder = "oldest-first" | "newest-first" | "unknown";
+
+/**
+ * The order of `tasks` (one page, in list order), given the creation time of the last task of the
+ * previous page; `unknown` when the creation times do not tell (none listed, or all equal).
+ */
+export function listOrder(tasks: readonly ExportTaskInfo[], previousLast?: number): ListOrder {
+    const times = [...(previousLast === undefined ? [] : [previousLast]),
+        ...tasks.map(t => t.creationTime).filter((x): x is number => x !== undefined)];
+    let up = 0;
+    let down = 0;
+    for (let i = 1; i < times.length; i++) {
+        up += times[i] > times[i - 1] ? 1 : 0;
+        down += times[i] < times[i - 1] ? 1 : 0;
+    }
+    return up > down ? "oldest-first" : down > up ? "newest-first" : "unknown";
+}
+
+/** Reads one page of COMPLETED tasks (50 at most) from `nextToken`, retries included. */
+export type PageReader = (nextToken: string | undefined) => Promise<ExportTaskPage>;
+
+/** The per-process index of COMPLETED tasks of one queue key. */
+export interface TaskIndex {
+    readonly byName: Map<string, ExportTaskInfo[]>;
+    readonly byId: Map<string, ExportTaskInfo>;
+    order: ListOrder;
+    /** A first read was done. */
+    scanned: boolean;
+    /** Oldest first / unknown: the token that lists the last page read again (undefined: the first page). */
+    tailToken?: string;
+    /** Newest first: oldest creation time read so far, the token after it, and whether the list ended there. */
+    deepest?: number;
+    deepToken?: string;
+    exhausted: boolean;
+    /** The lowest `notBefore` asked for since the last read. */
+    want?: number;
+    running?: Promise<void>;
+    next?: Promise<void>;
+    /** DescribeExportTasks pages read, for tests and benchmarks. */
+    pagesRead: number;
+    /**
+     * When (epoch ms) a read of the index last showed a task of ours COMPLETED, with no create sent
+     * since: a create right after it needs no read of its own (see {@link takeFreshRead}).
+     */
+    freshAt?: number;
+    /** Start (epoch ms) of the last read. */
+    lastReadAt?: number;
+}
+
+export function newTaskIndex(): TaskIndex {
+    return { byName: new Map(), byId: new Map(), order: "unknown", scanned: false, exhausted: false, pagesRead: 0 };
+}
+
+function add(ix: TaskIndex, tasks: readonly ExportTaskInfo[]): number {
+    let fresh = 0;
+    for (const t of tasks) {
+        if (t.statusCode !== "COMPLETED" || ix.byId.has(t.taskId)) {
+            continue;
+        }
+        fresh++;
+        ix.byId.set(t.taskId, t);
+        const name = t.taskName ?? "";
+        const list = ix.byName.get(name);
+        if (list === undefined) {
+            ix.byName.set(name, [t]);
+        } else {
+            list.push(t);
+        }
+    }
+    return fresh;
+}
+
+function oldest(tasks: readonly ExportTaskInfo[]): number | undefined {
+    const times = tasks.map(t => t.creationTime).filter((x): x is number => x !== undefined);
+    return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** Reads from `token` on, learning the order, until the list ends or (newest first) tasks are older than `notBefore`. */
+async function readFrom(ix: TaskIndex, read: PageReader, token: string | undefined, notBefore: number | undefined): Promise<void> {
+    let last: number | undefined;
+    for (;;) {
+        const page = await read(token);
+        ix.pagesRead++;
+        add(ix, page.tasks);
+        const seen = listOrder(page.tasks, last);
+        if (ix.order === "unknown" && seen !== "unknown") {
+            ix.order = seen;
+        }
+        last = page.tasks.length > 0 ? page.tasks[page.tasks.length - 1].creationTime ?? last : last;
+        if (ix.order === "newest-first") {
+            const o = oldest(page.tasks);
+            ix.deepest = o === undefined ? ix.deepest : Math.min(ix.deepest ?? o, o);
+            ix.deepToken = page.nextToken;
+            ix.exhausted = page.nextToken === undefined;
+            if (ix.exhausted || (notBefore !== undefined && ix.deepest !== undefined && ix.deepest < notBefore)) {
+                return;
+            }
+        } else if (page.nextToken === undefined) {
+            ix.tailToken = token;
+            return;
+        }
+        token = page.nextToken;
+    }
+}
+
+/** Newest first, after the first read: the new tasks at the head, until one already seen. */
+async function readHead(ix: TaskIndex, read: PageReader): Promise<void> {
+    let token: string | undefined;
+    for (;;) {
+        const page = await read(token);
+        ix.pagesRead++;
+        const fresh = add(ix, page.tasks);
+        if (fresh < page.tasks.length || page.nextToken === undefined) {
+            return;
+        }
+        token = page.nextToken;
+    }
+}
+
+async function scan(ix: TaskIndex, read: PageReader, notBefore: number | undefined): Promise<void> {
+    if (!ix.scanned) {
+        await readFrom(ix, read, undefined, notBefore);
+        ix.scanned = true;
+        return;
+    }
+    if (ix.order === "newest-first") {
+        await readHead(ix, read);
+        if (!ix.exhausted && (notBefore === undefined || ix.deepest === undefined || ix.deepest >= notBefore)) {
+            await readFrom(ix, read, ix.deepToken, notBefore);
+        }
+        return;
+    }
+    await readFrom(ix, read, ix.tailToken, notBefore);
+}
+
+/**
+ * Brings `ix` up to date: every COMPLETED task created at or after `notBefore` (epoch ms; all of
+ * them when undefined) that was listed when this call began is in it afterwards. Calls made while a
+ * read runs share the one read that starts after it. A resumed token AWS refuses (expired) starts
+ * the index over.
+ */
+export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number): Promise<void> {
+    // -Infinity: every task, whatever its age.
+    ix.want = Math.min(ix.want ?? Infinity, notBefore ?? -Infinity);
+    const start = (): Promise<void> => {
+        ix.lastReadAt = Date.now();
+        const want = ix.want === undefined || ix.want === -Infinity ? undefined : ix.want;
+        ix.want = undefined;
+        ix.running = scan(ix, read, want).catch(async e => {
+            if (!ix.scanned || (e as { name?: string }).name !== "InvalidParameterException") {
+                throw e;
+            }
+            Object.assign(ix, newTaskIndex(), { pagesRead: ix.pagesRead });
+            await scan(ix, read, want);
+        }).finally(() => { ix.running = undefined; });
+        return ix.running;
+    };
+    if (ix.next !== undefined) {
+        return ix.next;
+    }
+    if (ix.running !== undefined) {
+        ix.next = ix.running.catch(() => undefined).then(() => {
+            ix.next = undefined;
+            return start();
+        });
+        return ix.next;
+    }
+    return start();
+}
+
+/**
+ * True (once) when the index was read at most `maxAgeMs` ago by a status check that saw our previous
+ * task COMPLETED, with no create since: that read is as fresh as a lookup before the next create
+ * (a task another run created after it is still active at our create, so it surfaces through
+ * LimitExceededException). Saves one DescribeExportTasks per task of a sequential backfill.
+ */
+export function takeFreshRead(ix: TaskIndex, now: number, maxAgeMs: number): boolean {
+    const fresh = ix.freshAt !== undefined && now - ix.freshAt <= maxAgeMs && ix.running === undefined && ix.next === undefined;
+    ix.freshAt = undefined;
+    return fresh;
+}
+
+/** The COMPLETED task of `request` in the index, if any. */
+export function findInIndex(ix: TaskIndex, request: ExportRequest): ExportTaskInfo | undefined {
+    return ix.byName.get(request.taskName)?.find(t => matchesRequest(t, request));
+}
+
+// A string, not a Symbol: Pulumi's closure serializer cannot serialize a captured Symbol.
+const INDEX_KEY = "__cwlogsExportEngineTaskIndex";
+
+/** The shared index of queue key `key` (account and region). */
+export function sharedTaskIndex(key: string): TaskIndex {
+    const g = globalThis as unknown as Record<string, Map<string, TaskIndex> | undefined>;
+    let m = g[INDEX_KEY];
+    if (m === undefined) {
+        m = new Map();
+        g[INDEX_KEY] = m;
+    }
+    let ix = m.get(key);
+    if (ix === undefined) {
+        ix = newTaskIndex();
+        m.set(key, ix);
+    }
+    return ix;
+}
+
+/** Forgets the shared indexes (for tests and benchmarks). */
+export function forgetTaskIndexes(): void {
+    const g = globalThis as unknown as Record<string, Map<string, TaskIndex> | undefined>;
+    g[INDEX_KEY]?.clear();
+}

@@ -1,0 +1,158 @@
+/**
+ * When to look at a task: a model of how long export tasks take, learned from the durations seen in
+ * this process for one queue key (account and region), and the schedule of status checks it gives.
+ * Pure functions, plus the per-process sample store on `globalThis` (like ./queue: the
+ * dynamic-provider host deserializes one engine copy per provider string, and all must share it).
+ *
+ * Why a model: AWS runs one export task per account at a time (CloudWatch Logs quotas,
+ * "S3ExportTasks"), so every moment between the end of one task and the next CreateExportTask is
+ * lost for the whole account. Polling at a fraction of the time waited (the old rule) notices a
+ * 1-hour task up to 12 minutes late; a model of the end notices it within a small part of the
+ * observed spread, with a bounded number of calls.
+ */
+import { Timing } from "./types";
+
+/** What the model expects of the next task's run time, in milliseconds. */
+export interface DurationEstimate {
+    /** Earliest likely end, measured from the task's creation. */
+    readonly lowMs: number;
+    /** Latest likely end. */
+    readonly highMs: number;
+    readonly meanMs: number;
+    /** Durations the estimate is built on. */
+    readonly samples: number;
+}
+
+/** Durations kept per queue key: recent ones, since task lengths drift with the data exported. */
+export const MODEL_SAMPLES = 32;
+
+/**
+ * The estimate from `samples` (ms): the observed range, widened by the expected gap between the
+ * observed and the true extremes of n draws ((max - min) / (n - 1) on each side, for n >= 2). With a
+ * single sample the spread is unknown and +-50% around it is assumed (exports of similar ranges
+ * vary about that much). `undefined` without samples.
+ */
+export function estimateDuration(samples: readonly number[]): DurationEstimate | undefined {
+    const s = samples.filter(x => Number.isFinite(x) && x >= 0);
+    if (s.length === 0) {
+        return undefined;
+    }
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    if (s.length === 1) {
+        return { lowMs: mean * 0.5, highMs: mean * 1.5, meanMs: mean, samples: 1 };
+    }
+    const min = Math.min(...s);
+    const max = Math.max(...s);
+    const widen = (max - min) / (s.length - 1);
+    return { lowMs: Math.max(0, min - widen), highMs: max + widen, meanMs: mean, samples: s.length };
+}
+
+/** Tuning of {@link nextCheckDelay}; part of {@link Timing} through {@link CheckTiming}. */
+export interface CheckTiming {
+    /**
+     * Pause between two checks inside the modelled window, as a fraction of its width
+     * (latest - earliest likely end). The slot stays idle half a pause on average after the task
+     * ends, so 0.06 costs about 3% of the spread. Defaults to 0.06.
+     */
+    readonly spreadFraction: number;
+    /** Ceiling on checks inside the modelled window: the pause is at least width / this. Defaults to 16. */
+    readonly maxChecks: number;
+    /**
+     * While a task not ours holds the slot and no duration is known yet, pause this fraction of the
+     * holder's age (its creationTime in DescribeExportTasks): idle after it ends stays under this
+     * fraction of its run time. Defaults to 0.1.
+     */
+    readonly holderFraction: number;
+}
+
+export const DEFAULT_CHECK_TIMING: CheckTiming = { spreadFraction: 0.06, maxChecks: 16, holderFraction: 0.1 };
+
+/**
+ * Pause before the next status check of a task that has run `elapsedMs` (since its creation),
+ * given the model's estimate: up to the earliest likely end, then short pauses proportional to the
+ * spread (at least `pollMinMs`, at most `maxChecks` of them across the window), and past the latest
+ * likely end (the model was wrong) the fallback: `fallbackFraction` of the time waited, between
+ * `pollMinMs` and `pollMaxMs`. Deterministic (no jitter): the queue is in-process and its one
+ * waiter per key does not need spreading out.
+ */
+export function nextCheckDelay(elapsedMs: number, estimate: DurationEstimate | undefined, t: Timing & Partial<CheckTiming>, fallbackFraction = t.pollFraction): number {
+    const c = { ...DEFAULT_CHECK_TIMING, ...stripUndefined(t) };
+    const clamp = (ms: number): number => Math.round(Math.min(t.pollMaxMs, Math.max(t.pollMinMs, ms)));
+    if (estimate !== undefined) {
+        if (elapsedMs < estimate.lowMs) {
+            // Waiting for the earliest likely end itself is not bounded by pollMaxMs: nothing is missed.
+            return Math.max(t.pollMinMs, Math.round(estimate.lowMs - elapsedMs));
+        }
+        const width = estimate.highMs - estimate.lowMs;
+        if (elapsedMs < estimate.highMs) {
+            // Not capped by pollMaxMs: the step is already bounded by the window (maxChecks of them).
+            const step = Math.max(width * c.spreadFraction, width / Math.max(1, c.maxChecks));
+            return Math.round(Math.max(t.pollMinMs, Math.min(step, estimate.highMs - elapsedMs + step / 2)));
+        }
+    }
+    return clamp(elapsedMs * fallbackFraction);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A task's run time from what was seen: AWS's creationTime and completionTime when both are listed,
+ * else the middle of the last check that saw it active and the first that saw it finished, from
+ * when it was created (local clock). `undefined` when neither is known.
+ */
+export function observedDuration(
+    aws: { creationTime?: number; completionTime?: number },
+    local: { createdAt?: number; lastActiveAt?: number; firstDoneAt?: number },
+): number | undefined {
+    if (aws.creationTime !== undefined && aws.completionTime !== undefined && aws.completionTime >= aws.creationTime) {
+        return aws.completionTime - aws.creationTime;
+    }
+    if (local.createdAt === undefined || local.firstDoneAt === undefined) {
+        return undefined;
+    }
+    const end = local.lastActiveAt === undefined ? local.firstDoneAt : (local.lastActiveAt + local.firstDoneAt) / 2;
+    return Math.max(0, end - local.createdAt);
+}
+
+// A string, not a Symbol: Pulumi's closure serializer cannot serialize a captured Symbol.
+const MODELS_KEY = "__cwlogsExportEngineDurations";
+
+function models(): Map<string, number[]> {
+    const g = globalThis as unknown as Record<string, Map<string, number[]> | undefined>;
+    let m = g[MODELS_KEY];
+    if (m === undefined) {
+        m = new Map();
+        g[MODELS_KEY] = m;
+    }
+    return m;
+}
+
+/** Adds a task duration seen for `key` (account and region) in this process. */
+export function recordDuration(key: string, durationMs: number): void {
+    if (!Number.isFinite(durationMs) || durationMs < 0) {
+        return;
+    }
+    const m = models();
+    const s = m.get(key) ?? [];
+    s.push(durationMs);
+    if (s.length > MODEL_SAMPLES) {
+        s.splice(0, s.length - MODEL_SAMPLES);
+    }
+    m.set(key, s);
+}
+
+/** The durations seen for `key` in this process, oldest first. */
+export function durationSamples(key: string): readonly number[] {
+    return models().get(key) ?? [];
+}
+
+/** Forgets the durations of `key`, or of every key (for tests and benchmarks). */
+export function forgetDurations(key?: string): void {
+    if (key === undefined) {
+        models().clear();
+    } else {
+        models().delete(key);
+    }
+}

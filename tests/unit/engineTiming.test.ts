@@ -1,0 +1,236 @@
+/**
+ * When the engine looks (issue 14): the duration model and the check schedule as pure functions,
+ * then a simulation of whole queues on a virtual clock: an account that runs one export task at a
+ * time (CloudWatch Logs quotas, "S3ExportTasks"), tasks of 1 minute to 1 hour varying +-50%, created
+ * 30 at once (the ExportTask provider) or one after the other (the CLI). It asserts the modelled idle
+ * time of the slot and the CloudWatch Logs calls per task; no wall-clock bound.
+ */
+import * as assert from "assert";
+import {
+    awsTo, durationSamples, estimateDuration, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, ExportTaskPage,
+    forgetDurations, nextCheckDelay, observedDuration, recordDuration, runExport, DEFAULT_TIMING,
+} from "../../dynamic-providers/engine";
+
+/** A deterministic generator (mulberry32): the same durations on every run. */
+export function seeded(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** Virtual time: sleepers wake in time order; time jumps when every runnable promise has settled. */
+class Clock {
+    // Starts at the real time: the in-process queue's deadline timer (./queue) runs on the real clock.
+    now = Date.now();
+    private timers: { at: number; seq: number; wake: () => void }[] = [];
+    private seq = 0;
+    sleep = (ms: number): Promise<void> => new Promise(resolve => {
+        this.timers.push({ at: this.now + Math.max(0, ms), seq: this.seq++, wake: resolve });
+    });
+    async run<T>(work: Promise<T>): Promise<T> {
+        let done = false;
+        const out = work.finally(() => { done = true; });
+        for (;;) {
+            await new Promise(r => setImmediate(r));
+            if (done) {
+                return out;
+            }
+            this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+            const next = this.timers.shift();
+            if (next === undefined) {
+                return out;
+            }
+            this.now = Math.max(this.now, next.at);
+            next.wake();
+        }
+    }
+}
+
+interface SimTask extends ExportTaskInfo {
+    durationMs: number;
+    createdAt: number;
+}
+
+/** One account: one active task, creationTime and completionTime listed as AWS lists them. */
+class SimAws implements ExportApi {
+    tasks: SimTask[] = [];
+    calls = { create: 0, describe: 0, limit: 0 };
+    /** Calls made up to the second task's creation: the first task, run before any duration is known. */
+    firstTaskCalls?: number;
+    constructor(private readonly clock: Clock, private readonly duration: (name: string) => number) {}
+    private status(t: SimTask): ExportStatus {
+        return this.clock.now < t.createdAt + t.durationMs ? "RUNNING" : "COMPLETED";
+    }
+    view(t: SimTask): ExportTaskInfo {
+        const statusCode = this.status(t);
+        return {
+            taskId: t.taskId, taskName: t.taskName, logGroupName: t.logGroupName, from: t.from, to: t.to, destination: t.destination,
+            destinationPrefix: t.destinationPrefix, statusCode, creationTime: t.createdAt,
+            ...(statusCode === "COMPLETED" ? { completionTime: t.createdAt + t.durationMs } : {}),
+        };
+    }
+    add(r: ExportRequest, durationMs: number, createdAt = this.clock.now): SimTask {
+        const t: SimTask = { ...r, to: awsTo(r.to), taskId: `t-${this.tasks.length + 1}`, durationMs, createdAt };
+        this.tasks.push(t);
+        return t;
+    }
+    async createExportTask(r: ExportRequest): Promise<string> {
+        this.calls.create++;
+        if (this.tasks.some(t => this.status(t) === "RUNNING")) {
+            this.calls.limit++;
+            throw Object.assign(new Error("Resource limit exceeded."), { name: "LimitExceededException" });
+        }
+        if (this.tasks.length === 1) {
+            this.firstTaskCalls = this.calls.create + this.calls.describe - 1;
+        }
+        return this.add(r, this.duration(r.taskName)).taskId;
+    }
+    async describeExportTasks(q: { taskId?: string; statusCode?: ExportStatus; nextToken?: string }): Promise<ExportTaskPage> {
+        this.calls.describe++;
+        const all = this.tasks.map(t => this.view(t)).filter(t => (q.taskId === undefined || t.taskId === q.taskId)
+            && (q.statusCode === undefined || t.statusCode === q.statusCode));
+        const start = Number(q.nextToken ?? "0");
+        return { tasks: all.slice(start, start + 50), nextToken: start + 50 < all.length ? String(start + 50) : undefined };
+    }
+    async cancelExportTask(): Promise<void> {
+        throw new Error("not used");
+    }
+    /** Idle time of the slot between the end of each task and the creation of the next. */
+    idle(): number[] {
+        const sorted = [...this.tasks].sort((a, b) => a.createdAt - b.createdAt);
+        return sorted.slice(1).map((t, i) => t.createdAt - (sorted[i].createdAt + sorted[i].durationMs));
+    }
+}
+
+const request = (i: number): ExportRequest => ({
+    taskName: `sim-${i}`, logGroupName: "/sim", from: 1_700_000_000_000 + i * 3600_000, to: 1_700_000_000_000 + (i + 1) * 3600_000,
+    destination: "b", destinationPrefix: "exportedlogs",
+});
+
+interface Outcome {
+    idleOverHolds: number;
+    maxIdleOverMean: number;
+    callsPerTask: number;
+    /** Calls per task once the first task has finished and the model knows a duration. */
+    learnedCallsPerTask: number;
+    firstTaskCalls: number;
+}
+
+export async function simulate(meanMs: number, spread: number, mode: "together" | "one-by-one", seed = 14, tasks = 30): Promise<Outcome> {
+    const clock = new Clock();
+    const random = seeded(seed);
+    const durations = new Map<string, number>();
+    const aws = new SimAws(clock, name => {
+        const d = Math.round(meanMs * (1 - spread + 2 * spread * random()));
+        durations.set(name, d);
+        return d;
+    });
+    const key = `sim-${meanMs}-${spread}-${mode}-${seed}`;
+    forgetDurations(key);
+    const options = {
+        deadline: clock.now + 20 * 86_400_000, queueKey: key, now: () => clock.now, sleep: clock.sleep, random: () => 0.5,
+    };
+    if (mode === "together") {
+        await clock.run(Promise.all(Array.from({ length: tasks }, (_, i) => runExport(aws, request(i), options))));
+    } else {
+        await clock.run((async () => {
+            for (let i = 0; i < tasks; i++) {
+                await runExport(aws, request(i), options);
+            }
+        })());
+    }
+    const idle = aws.idle();
+    const holds = [...durations.values()].reduce((a, b) => a + b, 0);
+    return {
+        idleOverHolds: idle.reduce((a, b) => a + b, 0) / holds,
+        maxIdleOverMean: Math.max(...idle) / meanMs,
+        callsPerTask: (aws.calls.create + aws.calls.describe) / tasks,
+        learnedCallsPerTask: (aws.calls.create + aws.calls.describe - (aws.firstTaskCalls ?? 0)) / (tasks - 1),
+        firstTaskCalls: aws.firstTaskCalls ?? 0,
+    };
+}
+
+describe("engine timing: the duration model and the check schedule (pure)", () => {
+    it("estimates the likely end from the range of durations seen, widened by the expected gap to the true extremes", () => {
+        assert.strictEqual(estimateDuration([]), undefined);
+        assert.deepStrictEqual(estimateDuration([60_000]), { lowMs: 30_000, highMs: 90_000, meanMs: 60_000, samples: 1 });
+        const e = estimateDuration([50, 100, 150]);
+        assert.deepStrictEqual(e, { lowMs: 0, highMs: 200, meanMs: 100, samples: 3 });
+        const tight = estimateDuration(Array.from({ length: 11 }, (_, i) => 1000 + i * 10));
+        assert.deepStrictEqual([tight?.lowMs, tight?.highMs], [990, 1110]);
+    });
+
+    it("first check at the earliest likely end, then pauses of a fraction of the spread, capped in number", () => {
+        const est = { lowMs: 30_000, highMs: 90_000, meanMs: 60_000, samples: 10 };
+        assert.strictEqual(nextCheckDelay(0, est, DEFAULT_TIMING), 30_000, "nothing to see before the earliest end");
+        assert.strictEqual(nextCheckDelay(30_000, est, DEFAULT_TIMING), 60_000 * 0.0625, "1/16 of the 60 s spread (the ceiling of 16 checks)");
+        assert.strictEqual(nextCheckDelay(30_000, est, { ...DEFAULT_TIMING, spreadFraction: 0.1 }), 6_000, "spreadFraction of the spread");
+        assert.strictEqual(nextCheckDelay(30_000, est, { ...DEFAULT_TIMING, spreadFraction: 0.01, maxChecks: 12 }), 5_000, "at most 12 checks across the window");
+        assert.strictEqual(nextCheckDelay(3_000_000, { lowMs: 1_800_000, highMs: 5_400_000, meanMs: 3_600_000, samples: 9 }, DEFAULT_TIMING), 225_000,
+            "inside the window the step is not capped by pollMaxMs: it is already bounded by the window");
+        assert.strictEqual(nextCheckDelay(30_000, { ...est, highMs: 30_000 }, DEFAULT_TIMING), 6_000, "past the window: the fallback, 20% of the time waited");
+        assert.strictEqual(nextCheckDelay(3_600_000, est, DEFAULT_TIMING), 30_000, "never more than pollMaxMs once the model was wrong");
+        assert.strictEqual(nextCheckDelay(100, undefined, DEFAULT_TIMING), 250, "no model: at least pollMinMs");
+        assert.strictEqual(nextCheckDelay(5_000, undefined, DEFAULT_TIMING, 0.1), 500, "a holder with no model: a tenth of its age");
+    });
+
+    it("a duration is AWS's completionTime - creationTime, else the middle of the last active and first finished checks", () => {
+        assert.strictEqual(observedDuration({ creationTime: 1000, completionTime: 4000 }, {}), 3000);
+        assert.strictEqual(observedDuration({}, { createdAt: 0, lastActiveAt: 2000, firstDoneAt: 3000 }), 2500);
+        assert.strictEqual(observedDuration({}, {}), undefined);
+    });
+
+    it("the model is per queue key, on globalThis (shared by every engine copy of a process), and keeps recent samples", () => {
+        forgetDurations("k1");
+        for (let i = 0; i < 40; i++) {
+            recordDuration("k1", i);
+        }
+        recordDuration("k1", Number.NaN);
+        assert.strictEqual(durationSamples("k1").length, 32);
+        assert.strictEqual(durationSamples("k1")[0], 8);
+        assert.deepStrictEqual(durationSamples("k2-never"), []);
+        assert.strictEqual((globalThis as unknown as Record<string, Map<string, number[]>>).__cwlogsExportEngineDurations.get("k1")?.length, 32);
+    });
+});
+
+describe("engine timing: simulated queues (virtual clock, one active task per account)", function () {
+    this.timeout(60_000);
+    for (const meanMs of [60_000, 600_000, 3_600_000]) {
+        for (const mode of ["together", "one-by-one"] as const) {
+            it(`${meanMs / 60_000} min tasks, constant, ${mode}: idle <= 1% of the holds, about 2 calls per task once a duration is known`, async () => {
+                const o = await simulate(meanMs, 0, mode);
+                assert.ok(o.idleOverHolds <= 0.01, `idle ${(o.idleOverHolds * 100).toFixed(2)}% of the holds`);
+                // One CreateExportTask, one check at the modelled end that also serves as the next lookup
+                // (the second task, with one duration known, assumes +-50% and checks a few more times).
+                assert.ok(o.learnedCallsPerTask <= 2.3, `${o.learnedCallsPerTask.toFixed(2)} calls per task`);
+                // The first task, with no model: pauses of 20% of the time waited, from pollMinMs (0.25 s,
+                // about 26 pauses to grow to 30 s) up to pollMaxMs (30 s).
+                assert.ok(o.firstTaskCalls <= 32 + meanMs / 30_000, `${o.firstTaskCalls} calls for the first task`);
+            });
+            it(`${meanMs / 60_000} min tasks, +-50%, ${mode}: idle <= 5% of the holds (the first task's included), <= 13 calls per task`, async () => {
+                const o = await simulate(meanMs, 0.5, mode);
+                assert.ok(o.idleOverHolds <= 0.05, `idle ${(o.idleOverHolds * 100).toFixed(2)}% of the holds`);
+                assert.ok(o.maxIdleOverMean <= 0.2, `longest idle ${(o.maxIdleOverMean * 100).toFixed(1)}% of the mean`);
+                assert.ok(o.learnedCallsPerTask <= 13, `${o.learnedCallsPerTask.toFixed(2)} calls per task`);
+            });
+        }
+    }
+
+    it("a task not ours holding the slot for 5 s: checked by its creationTime, the slot idle <= 0.5 s after it ends", async () => {
+        const clock = new Clock();
+        const aws = new SimAws(clock, () => 1000);
+        const key = "sim-foreign";
+        forgetDurations(key);
+        aws.add({ ...request(99), taskName: "someone-else" }, 5000, clock.now - 50);
+        await clock.run(runExport(aws, request(0), { deadline: clock.now + 3600_000, queueKey: key, now: () => clock.now, sleep: clock.sleep, random: () => 0.5 }));
+        const [foreign, mine] = aws.tasks;
+        const idle = mine.createdAt - (foreign.createdAt + foreign.durationMs);
+        assert.ok(idle >= 0 && idle <= 500, `idle ${idle} ms after the foreign task ended`);
+        assert.ok(aws.calls.describe <= 25, `${aws.calls.describe} describes while waiting 5 s`);
+    });
+});
