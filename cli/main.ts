@@ -2,7 +2,7 @@
 /**
  * The `cwlogs-export` command line.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../policies/validate";
@@ -44,7 +44,9 @@ export function buildProgram(io: CliIo): Command {
     registerExportPolicyKinds(policy, io);
     registerDeliveryPolicyKinds(policy, io);
     for (const sub of policy.commands) {
-        sub.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+        // Policies are always JSON; `--json` is accepted so a script can pass it to every command.
+        sub.addOption(new Option("--json", "no effect: the document is always JSON"))
+            .configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
     }
     registerExportCommand(program, io);
     registerStatusCommand(program, io);

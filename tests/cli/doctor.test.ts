@@ -8,6 +8,7 @@ import {
     CreateBucketCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, ServerSideEncryptionByDefault,
 } from "@aws-sdk/client-s3";
 import * as assert from "assert";
+import { DoctorJson } from "../../cli/doctor";
 import { EXPORT_BUCKET_SIDS, exportBucketPolicy, exportBucketStatements } from "../../policies/exportBucket";
 import { EXPORT_KEY_SIDS, exportKeyPolicy, exportKeyStatements } from "../../policies/exportKey";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../../policies/types";
@@ -194,6 +195,33 @@ describe("cwlogs-export doctor (moto)", function () {
         const r = await run("doctor", "--bucket", "good-aes", "--log-group", "missing");
         assert.strictEqual(r.code, 1);
         assert.match(r.stdout, /^FAIL {2}log group "missing" exists in us-east-1$/m);
+    });
+
+    it("--json prints the report as one JSON document, exit codes unchanged", async () => {
+        const good = await run("doctor", "--bucket", "good-kms", "--log-group", "app", "--json");
+        assert.strictEqual(good.code, 0, good.stderr);
+        assert.strictEqual(good.stderr, "");
+        const g = JSON.parse(good.stdout) as DoctorJson;
+        assert.deepStrictEqual({ ...g, checks: g.checks.map(c => c.status) }, {
+            bucket: "good-kms", bucketRegion: REGION, logsRegion: REGION, sourceAccount: MOTO_ACCOUNT, logGroupName: "app",
+            prefix: null, callerArn: null, ok: true, failures: 0, warnings: 0, checks: ["ok", "ok", "ok", "ok", "ok", "ok"],
+        });
+        assert.strictEqual(g.checks[2].title, `encryption: SSE-KMS with customer managed key ${keyArn}`);
+
+        const bad = await run("doctor", "--bucket", "no-acl", "--json");
+        assert.strictEqual(bad.code, 1);
+        assert.strictEqual(bad.stderr, 'cwlogs-export: doctor: 1 check failed: exports to "no-acl" would fail; apply the fixes above.\n');
+        const b = JSON.parse(bad.stdout) as DoctorJson;
+        assert.strictEqual(b.ok, false);
+        assert.strictEqual(b.failures, 1);
+        const failed = b.checks.filter(c => c.status === "fail");
+        assert.strictEqual(failed.length, 1);
+        assert.strictEqual(failed[0].title, "bucket policy allows logs.us-east-1.amazonaws.com s3:GetBucketAcl on arn:aws:s3:::no-acl");
+        assert.deepStrictEqual(failed[0].fix?.statements, [fix("no-acl", EXPORT_BUCKET_SIDS.getBucketAcl)]);
+
+        const missing = await run("doctor", "--bucket", "no-such-bucket", "--json");
+        assert.strictEqual(missing.code, 1);
+        assert.strictEqual(missing.stdout, "", "errors go to stderr, never as half a JSON document");
     });
 
     it("stops with one line for a bucket that does not exist", async () => {
