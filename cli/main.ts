@@ -13,6 +13,7 @@ import { CliIo, EXIT, processIo } from "./io";
 import { registerExportPolicyKinds } from "./policy";
 import { registerDeliveryPolicyKinds } from "./policy-delivery";
 import { registerStatusCommand } from "./status";
+import { registerVerifyCommand } from "./verify";
 
 function packageVersion(): string {
     // Works from cli/ (ts-node) and dist/cli/ (built).
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo): Command {
     registerStatusCommand(program, io);
     registerCancelCommand(program, io);
     registerDoctorCommand(program, io);
+    registerVerifyCommand(program, io);
     return program;
 }
 
