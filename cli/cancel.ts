@@ -1,5 +1,5 @@
 /**
- * `cwlogs-export cancel TASK_ID`: CancelExportTask (seed 002: only PENDING or RUNNING tasks can be
+ * `cwlogs-export cancel TASK_ID`: CancelExportTask (API_CancelExportTask: only PENDING or RUNNING tasks can be
  * cancelled).
  */
 import { CancelExportTaskCommand } from "@aws-sdk/client-cloudwatch-logs";

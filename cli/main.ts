@@ -10,6 +10,7 @@ import { registerCancelCommand } from "./cancel";
 import { registerDoctorCommand } from "./doctor";
 import { registerExportCommand } from "./export/command";
 import { CliIo, EXIT, processIo } from "./io";
+import { forCommandLine, missingProfileMessage } from "./messages";
 import { registerExportPolicyKinds } from "./policy";
 import { registerDeliveryPolicyKinds } from "./policy-delivery";
 import { registerStatusCommand } from "./status";
@@ -35,6 +36,10 @@ export function buildProgram(io: CliIo): Command {
         .description("CloudWatch Logs export to S3 and V2 vended-log delivery: policies, exports and checks")
         .version(packageVersion())
         .showHelpAfterError("(add --help for usage)")
+        // Every command's help lists --debug (and --help) under "Global Options".
+        .configureHelp({ showGlobalOptions: true })
+        // main() takes --debug out of argv before parsing, wherever it is: declared here for the help.
+        .addOption(new Option("--debug", "on an unexpected error, also print its stack trace"))
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
 
@@ -72,12 +77,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
             // Commander has already printed its message (or the help / version text).
             return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
         }
+        const credentialsOrRegion = e instanceof ValidationError ? e.argument === "--region"
+            : e instanceof Error && /no AWS credentials found|Could not load credentials|profile/i.test(e.message);
+        const profileFault = credentialsOrRegion ? missingProfileMessage(args) : undefined;
+        if (profileFault !== undefined) {
+            // The SDK reports a profile it cannot find as missing credentials or region: name the real cause.
+            io.stderr(`cwlogs-export: [--profile] ${profileFault}\n`);
+            return EXIT.usage;
+        }
         if (e instanceof ValidationError) {
-            io.stderr(`cwlogs-export: ${e.message}\n`);
+            io.stderr(`cwlogs-export: ${forCommandLine(e.message)}\n`);
             return EXIT.usage;
         }
         const err = e instanceof Error ? e : new Error(String(e));
-        io.stderr(`cwlogs-export: ${err.message}\n`);
+        io.stderr(`cwlogs-export: ${forCommandLine(err.message)}\n`);
         if (debug && err.stack !== undefined) {
             io.stderr(`${err.stack}\n`);
         }

@@ -84,6 +84,7 @@ describe("cwlogs-export doctor (moto)", function () {
                 : { ...s, Condition: { ...s.Condition, StringEquals: { ...s.Condition?.StringEquals, "s3:x-amz-acl": "private" } } })),
         });
         await bucket("no-policy", { sse: aes });
+        await bucket("scoped", { sse: aes, policy: exportBucketPolicy({ bucket: "scoped", region: REGION, sourceAccounts: [MOTO_ACCOUNT], prefixes: ["exports", "audit/logs"] }) });
         await bucket("cross-ok", {
             sse: kmsSse(crossKey),
             policy: exportBucketPolicy({ bucket: "cross-ok", region: REGION, sourceAccounts: [OTHER, MOTO_ACCOUNT], callerArns: [CALLER] }),
@@ -195,6 +196,25 @@ describe("cwlogs-export doctor (moto)", function () {
         const r = await run("doctor", "--bucket", "good-aes", "--log-group", "missing");
         assert.strictEqual(r.code, 1);
         assert.match(r.stdout, /^FAIL {2}log group "missing" exists in us-east-1$/m);
+    });
+
+    it("on a prefix-scoped bucket without --prefix, says which prefixes work instead of failing (exit 0)", async () => {
+        const r = await run("doctor", "--bucket", "scoped");
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.ok(r.stdout.includes([
+            "warn  bucket policy allows logs.us-east-1.amazonaws.com s3:PutObject only under exports/, audit/logs/ (with x-amz-acl=bucket-owner-full-control)",
+            "      not on any key of the bucket (arn:aws:s3:::scoped/*): exports work with a destination prefix under one of these prefixes",
+            "      fix: export with --prefix exports or --prefix audit/logs, and pass the same --prefix to doctor to check that prefix",
+        ].join("\n")), r.stdout);
+        assert.match(r.stdout, /Result: export would work \(1 warning\)\.\n$/);
+        const ok = await run("doctor", "--bucket", "scoped", "--prefix", "audit/logs");
+        assert.strictEqual(ok.code, 0, ok.stdout);
+        assert.match(ok.stdout, /^ok {4}bucket policy allows logs\.us-east-1\.amazonaws\.com s3:PutObject on arn:aws:s3:::scoped\/audit\/logs\/\* with/m);
+        const other = await run("doctor", "--bucket", "scoped", "--prefix", "elsewhere");
+        assert.strictEqual(other.code, 1, "a prefix the policy does not cover still fails");
+        assert.match(other.stdout, /^FAIL {2}bucket policy allows logs\.us-east-1\.amazonaws\.com s3:PutObject on arn:aws:s3:::scoped\/elsewhere\/\*/m);
+        const none = await run("doctor", "--bucket", "no-put");
+        assert.strictEqual(none.code, 1, "a policy that allows no prefix still fails");
     });
 
     it("--json prints the report as one JSON document, exit codes unchanged", async () => {

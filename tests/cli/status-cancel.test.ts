@@ -178,6 +178,12 @@ describe("cwlogs-export status and cancel (moto)", function () {
             const r = await run("status", ids[0], "--profile", "other");
             assert.strictEqual(r.code, 0, r.stderr);
             assert.match(r.stdout, new RegExp(ids[0]));
+            const unknown = await run("status", ids[0], "--profile", "nope");
+            assert.strictEqual(unknown.code, 2);
+            assert.strictEqual(unknown.stderr, `cwlogs-export: [--profile] profile "nope" not found in ${path.join(dir, "config")} or ${path.join(dir, "credentials")}: ` +
+                "check --profile (`aws configure list-profiles` lists the profiles; `aws configure --profile NAME` creates one).\n");
+            const noRegion = await run("status", ids[0], "--profile", "nope", "--region", "us-east-1");
+            assert.strictEqual(noRegion.stderr, unknown.stderr, "also when the SDK's complaint is the credentials");
             const missing = await run("status", ids[0]);
             assert.strictEqual(missing.code, 2);
             assert.strictEqual(missing.stderr, "cwlogs-export: [--region] no AWS region is configured: pass --region, set AWS_REGION, or set region in the profile.\n");
