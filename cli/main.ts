@@ -11,6 +11,7 @@ import { registerDoctorCommand } from "./doctor";
 import { registerExportCommand } from "./export/command";
 import { CliIo, EXIT, processIo } from "./io";
 import { forCommandLine, missingProfileMessage } from "./messages";
+import { shortenSdkNodeNotice } from "./nodeNotice";
 import { registerExportPolicyKinds } from "./policy";
 import { registerDeliveryPolicyKinds } from "./policy-delivery";
 import { registerStatusCommand } from "./status";
@@ -100,5 +101,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 if (require.main === module) {
+    shortenSdkNodeNotice();
     main(process.argv.slice(2)).then(code => { process.exitCode = code; }, () => { process.exitCode = EXIT.failed; });
 }
