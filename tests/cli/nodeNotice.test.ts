@@ -58,7 +58,7 @@ describe("the AWS SDK's Node.js notice on the command line", () => {
 
     it("a real command prints at most one line about the Node.js version on stderr (none on Node.js >= 22, none the second time)", function () {
         this.timeout(60_000);
-        const env = { ...process.env, XDG_CACHE_HOME: path.join(dir, "cache"), AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y" };
+        const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(dir, "cache"), AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "y" };
         delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
         const run = (): string => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"),
             "status", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:1"], { cwd: ROOT, env, encoding: "utf8" }).stderr;
