@@ -23,8 +23,9 @@ interface DoctorFlags extends AwsFlags {
 
 /** The error `doctor` throws when a check fails, so the command line exits 1 after the report. */
 export class DoctorFailed extends Error {
-    constructor(failures: number, bucket: string) {
-        super(`doctor: ${failures} check${failures === 1 ? "" : "s"} failed: exports to "${bucket}" would fail; apply the fixes above.`);
+    constructor(failures: number, bucket: string, json = false) {
+        super(`doctor: ${failures} check${failures === 1 ? "" : "s"} failed: exports to "${bucket}" would fail; ` +
+            `apply the fixes ${json ? "in the failed checks' \"fix\" fields" : "above"}.`);
         this.name = "DoctorFailed";
     }
 }
@@ -104,7 +105,7 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
     io.stdout(flags.json === true ? `${JSON.stringify(reportJson(facts, results), null, 2)}\n` : formatReport(facts, results));
     const failures = results.filter(r => r.status === "fail").length;
     if (failures > 0) {
-        throw new DoctorFailed(failures, bucket);
+        throw new DoctorFailed(failures, bucket, flags.json === true);
     }
 }
 

@@ -230,7 +230,7 @@ describe("cwlogs-export doctor (moto)", function () {
 
         const bad = await run("doctor", "--bucket", "no-acl", "--json");
         assert.strictEqual(bad.code, 1);
-        assert.strictEqual(bad.stderr, 'cwlogs-export: doctor: 1 check failed: exports to "no-acl" would fail; apply the fixes above.\n');
+        assert.strictEqual(bad.stderr, 'cwlogs-export: doctor: 1 check failed: exports to "no-acl" would fail; apply the fixes in the failed checks\' "fix" fields.\n');
         const b = JSON.parse(bad.stdout) as DoctorJson;
         assert.strictEqual(b.ok, false);
         assert.strictEqual(b.failures, 1);
