@@ -71,7 +71,6 @@ export class Screen {
                 break;
             case "J": {
                 const mode = nums[0] ?? 0;
-                const rows = mode === 0 ? [this.row] : mode === 1 ? [this.row] : this.grid.map((_, i) => i);
                 if (mode === 0) {
                     this.grid[this.row].fill(" ", Math.min(this.col, this.cols));
                     for (let r = this.row + 1; r < this.rows; r++) {
@@ -83,7 +82,9 @@ export class Screen {
                     }
                     this.grid[this.row].fill(" ", 0, Math.min(this.col + 1, this.cols));
                 } else {
-                    rows.forEach(r => { this.grid[r] = this.blank(); });
+                    for (let r = 0; r < this.rows; r++) {
+                        this.grid[r] = this.blank();
+                    }
                 }
                 break;
             }
