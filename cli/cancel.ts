@@ -1,5 +1,5 @@
 /**
- * `cwlogs-export cancel TASK_ID`: CancelExportTask (seed 002: only PENDING or RUNNING tasks can be
+ * `cwlogs-export cancel TASK_ID`: CancelExportTask (API_CancelExportTask: only PENDING or RUNNING tasks can be
  * cancelled).
  */
 import { CancelExportTaskCommand } from "@aws-sdk/client-cloudwatch-logs";
@@ -8,8 +8,20 @@ import { addAwsOptions, awsClients, awsErrorName, AwsFlags, explainAwsError } fr
 import { CliIo } from "./io";
 import { validateTaskId } from "./status";
 
+interface CancelFlags extends AwsFlags {
+    json?: boolean;
+}
+
+/** `cancel --json`: what was asked of AWS; CancelExportTask returns nothing else. */
+export interface CancelJson {
+    taskId: string;
+    region: string;
+    /** Always true on stdout: a refused cancel is an error on stderr (exit 1), not JSON. */
+    cancelled: true;
+}
+
 /** Runs `cancel`; a task that is finished or unknown is a one-line error (exit 1). */
-export async function runCancel(io: CliIo, taskId: string, flags: AwsFlags): Promise<void> {
+export async function runCancel(io: CliIo, taskId: string, flags: CancelFlags): Promise<void> {
     const id = validateTaskId(taskId);
     const clients = awsClients(flags);
     const region = await clients.region();
@@ -26,6 +38,11 @@ export async function runCancel(io: CliIo, taskId: string, flags: AwsFlags): Pro
         }
         throw explainAwsError(e, "CancelExportTask");
     }
+    if (flags.json === true) {
+        const out: CancelJson = { taskId: id, region, cancelled: true };
+        io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+        return;
+    }
     io.stdout(`Cancelled export task ${id}. \`cwlogs-export status ${id}\` shows when it is CANCELLED.\n`);
 }
 
@@ -34,9 +51,10 @@ export function registerCancelCommand(program: Command, io: CliIo): void {
     const cmd = program.command("cancel")
         .description("cancel a PENDING or RUNNING export task (CancelExportTask)")
         .argument("<TASK_ID>", "the export task to cancel")
+        .option("--json", "print {\"taskId\", \"region\", \"cancelled\": true} instead of a sentence")
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (taskId: string, _opts: AwsFlags, command: Command) => {
-        await runCancel(io, taskId, command.optsWithGlobals<AwsFlags>());
+    addAwsOptions(cmd).action(async (taskId: string, _opts: CancelFlags, command: Command) => {
+        await runCancel(io, taskId, command.optsWithGlobals<CancelFlags>());
     });
 }

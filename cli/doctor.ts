@@ -18,12 +18,14 @@ interface DoctorFlags extends AwsFlags {
     logGroup?: string;
     prefix?: string;
     callerArn?: string;
+    json?: boolean;
 }
 
 /** The error `doctor` throws when a check fails, so the command line exits 1 after the report. */
 export class DoctorFailed extends Error {
-    constructor(failures: number, bucket: string) {
-        super(`doctor: ${failures} check${failures === 1 ? "" : "s"} failed: exports to "${bucket}" would fail; apply the fixes above.`);
+    constructor(failures: number, bucket: string, json = false) {
+        super(`doctor: ${failures} check${failures === 1 ? "" : "s"} failed: exports to "${bucket}" would fail; ` +
+            `apply the fixes ${json ? "in the failed checks' \"fix\" fields" : "above"}.`);
         this.name = "DoctorFailed";
     }
 }
@@ -56,6 +58,35 @@ export function formatReport(facts: DoctorFacts, results: readonly CheckResult[]
     return `${lines.join("\n")}\n`;
 }
 
+/**
+ * `doctor --json`: the whole report as one JSON document (the README documents it). `ok` is the
+ * verdict the exit code gives (true: exit 0); each check carries the statements that fix it.
+ */
+export interface DoctorJson {
+    bucket: string;
+    bucketRegion: string;
+    logsRegion: string;
+    sourceAccount: string;
+    logGroupName: string | null;
+    prefix: string | null;
+    callerArn: string | null;
+    ok: boolean;
+    failures: number;
+    warnings: number;
+    checks: CheckResult[];
+}
+
+/** The report as {@link DoctorJson}. */
+export function reportJson(facts: DoctorFacts, results: readonly CheckResult[]): DoctorJson {
+    const failures = results.filter(r => r.status === "fail").length;
+    return {
+        bucket: facts.bucket, bucketRegion: facts.bucketRegion, logsRegion: facts.logsRegion, sourceAccount: facts.sourceAccount,
+        logGroupName: facts.logGroupName ?? null, prefix: facts.prefix ?? null, callerArn: facts.callerArn ?? null,
+        ok: failures === 0, failures, warnings: results.filter(r => r.status === "warn").length,
+        checks: results.map(r => ({ status: r.status, title: r.title, detail: r.detail, ...(r.fix === undefined ? {} : { fix: r.fix }) })),
+    };
+}
+
 /** Runs `doctor`: prints the report; throws {@link DoctorFailed} when a check fails. */
 export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
     const bucket = required(flags.bucket, "--bucket", "name the destination bucket to check");
@@ -71,10 +102,10 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
     };
     const facts = await readFacts(awsClients(flags), query);
     const results = runChecks(facts);
-    io.stdout(formatReport(facts, results));
+    io.stdout(flags.json === true ? `${JSON.stringify(reportJson(facts, results), null, 2)}\n` : formatReport(facts, results));
     const failures = results.filter(r => r.status === "fail").length;
     if (failures > 0) {
-        throw new DoctorFailed(failures, bucket);
+        throw new DoctorFailed(failures, bucket, flags.json === true);
     }
 }
 
@@ -86,6 +117,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         .addOption(new Option("--log-group <name>", "log group that will export (checks it exists and the policy's aws:SourceArn)"))
         .addOption(new Option("--prefix <prefix>", "destination prefix exports write under (default: check any key)"))
         .addOption(new Option("--caller-arn <arn>", "cross-account CreateExportTask caller (IAM role or user ARN) to check"))
+        .addOption(new Option("--json", "print the report as one JSON document (see the README) instead of text"))
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
     addAwsOptions(cmd).action(async (_opts: DoctorFlags, command: Command) => {

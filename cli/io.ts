@@ -8,6 +8,8 @@ export interface CliIo {
     readonly isTTY?: boolean;
     /** Width of that terminal. */
     readonly columns?: number;
+    /** Height of that terminal: the progress block keeps within it. */
+    readonly rows?: number;
 }
 
 /** The process's own streams. */
@@ -16,6 +18,7 @@ export const processIo: CliIo = {
     stderr: text => { process.stderr.write(text); },
     get isTTY() { return process.stderr.isTTY === true; },
     get columns() { return process.stderr.columns; },
+    get rows() { return process.stderr.rows; },
 };
 
 /**

@@ -1,20 +1,111 @@
 /**
- * `cwlogs-export status [TASK_ID] [--status-code CODE]`: DescribeExportTasks in its three ways
- * (seed 002): all tasks, one task by ID, or the tasks with one status. A table by default,
- * `--json` for machines.
+ * `cwlogs-export status [TASK_ID] [--status-code CODE] [filters] [--json]`: DescribeExportTasks in
+ * its three ways (CloudWatch Logs User Guide, S3ExportTasks.html): all tasks, one task by ID, or the
+ * tasks with one status; then filtered here by log group, destination, time and count, which the
+ * API does not offer. A table by default, `--json` for machines.
  */
 import { DescribeExportTasksCommand, ExportTask, ExportTaskStatusCode } from "@aws-sdk/client-cloudwatch-logs";
 import { Command } from "commander";
-import { ValidationError } from "../policies/validate";
+import { ValidationError, validateBucketName, validateLogGroupName, validatePrefix } from "../policies/validate";
 import { addAwsOptions, AwsClients, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
-import { CliIo } from "./io";
+import { isoTime, parseTime } from "./export/plan";
+import { CliIo, collect } from "./io";
 
 /** The status codes DescribeExportTasks accepts. */
 export const STATUS_CODES: readonly ExportTaskStatusCode[] = ["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "PENDING_CANCEL"];
 
 interface StatusFlags extends AwsFlags {
     statusCode?: string;
+    logGroup?: string[];
+    bucket?: string;
+    prefix?: string;
+    from?: string;
+    to?: string;
+    since?: string;
+    limit?: string;
     json?: boolean;
+}
+
+/** The filters `status` applies to what DescribeExportTasks returns; every field optional. */
+export interface TaskFilter {
+    /** Tasks of one of these log groups (`--log-group`, repeatable). */
+    logGroupNames?: readonly string[];
+    /** Tasks into this bucket (`--bucket`). */
+    bucket?: string;
+    /** Tasks whose destination prefix is this one or lies under it (`--prefix`). */
+    prefix?: string;
+    /** Tasks whose exported range overlaps `[from, to)` (`--from`, `--to`, ms). */
+    from?: number;
+    to?: number;
+    /** Tasks created at or after this time (`--since`, ms). */
+    createdSince?: number;
+    /** At most this many tasks, the most recently created first (`--limit`). */
+    limit?: number;
+}
+
+/** AWS's `destinationPrefix` when CreateExportTask was called without one. */
+const AWS_DEFAULT_PREFIX = "exportedlogs";
+
+/** Largest `--limit`: a sanity bound, far above what a terminal shows. */
+export const MAX_LIMIT = 100_000;
+
+/** Validates the filter flags (throws a ValidationError naming the flag) into a {@link TaskFilter}. */
+export function parseTaskFilter(flags: StatusFlags, now: number): TaskFilter {
+    const filter: TaskFilter = {};
+    if (flags.logGroup !== undefined) {
+        filter.logGroupNames = flags.logGroup.map(g => validateLogGroupName(g, "--log-group"));
+    }
+    if (flags.bucket !== undefined) {
+        if (!/^[A-Za-z0-9._-]{3,255}$/.test(flags.bucket)) {
+            validateBucketName(flags.bucket, "--bucket");
+        }
+        filter.bucket = flags.bucket;
+    }
+    if (flags.prefix !== undefined) {
+        filter.prefix = validatePrefix(flags.prefix, "--prefix").replace(/\/+$/, "");
+    }
+    if (flags.from !== undefined) {
+        filter.from = parseTime(flags.from, "--from", now);
+    }
+    if (flags.to !== undefined) {
+        filter.to = parseTime(flags.to, "--to", now);
+    }
+    if (filter.from !== undefined && filter.to !== undefined && !(filter.to > filter.from)) {
+        throw new ValidationError("--to", `must be after --from (${isoTime(filter.from)}): swap them, or widen the window.`);
+    }
+    if (flags.since !== undefined) {
+        filter.createdSince = parseTime(flags.since, "--since", now);
+    }
+    if (flags.limit !== undefined) {
+        if (!/^\d+$/.test(flags.limit.trim()) || Number(flags.limit) < 1 || Number(flags.limit) > MAX_LIMIT) {
+            throw new ValidationError("--limit", `${JSON.stringify(flags.limit)} is not a task count: use a whole number from 1 to ${MAX_LIMIT}.`);
+        }
+        filter.limit = Number(flags.limit);
+    }
+    return filter;
+}
+
+function underPrefix(taskPrefix: string | undefined, prefix: string): boolean {
+    const p = (taskPrefix === undefined || taskPrefix === "" ? AWS_DEFAULT_PREFIX : taskPrefix).replace(/\/+$/, "");
+    return p === prefix || p.startsWith(`${prefix}/`);
+}
+
+/**
+ * The tasks that pass `filter`. Export ranges are inclusive at both ends (API_CreateExportTask), so
+ * a task overlaps `[from, to)` when `task.from < to` and `task.to >= from`.
+ */
+export function filterTasks(tasks: readonly ExportTask[], filter: TaskFilter): ExportTask[] {
+    let out = tasks.filter(t =>
+        (filter.logGroupNames === undefined || filter.logGroupNames.includes(t.logGroupName ?? ""))
+        && (filter.bucket === undefined || t.destination === filter.bucket)
+        && (filter.prefix === undefined || underPrefix(t.destinationPrefix, filter.prefix))
+        && (filter.from === undefined || (t.to !== undefined && t.to >= filter.from))
+        && (filter.to === undefined || (t.from !== undefined && t.from < filter.to))
+        && (filter.createdSince === undefined || (t.executionInfo?.creationTime ?? -Infinity) >= filter.createdSince));
+    if (filter.limit !== undefined) {
+        out = [...out].sort((a, b) => (b.executionInfo?.creationTime ?? 0) - (a.executionInfo?.creationTime ?? 0)).slice(0, filter.limit);
+    }
+    return out;
 }
 
 /** Throws a ValidationError naming `--status-code` unless `code` is one of {@link STATUS_CODES} (any case). */
@@ -81,6 +172,7 @@ export function formatTable(tasks: readonly ExportTask[]): string {
 export async function runStatus(io: CliIo, taskId: string | undefined, flags: StatusFlags): Promise<void> {
     const id = taskId === undefined ? undefined : validateTaskId(taskId);
     const code = flags.statusCode === undefined ? undefined : validateStatusCode(flags.statusCode);
+    const filter = parseTaskFilter(flags, Date.now());
     const clients = awsClients(flags);
     const region = await clients.region();
     let tasks: ExportTask[];
@@ -95,7 +187,8 @@ export async function runStatus(io: CliIo, taskId: string | undefined, flags: St
     if (id !== undefined && tasks.length === 0) {
         throw new Error(`export task ${id} not found in ${region}: check the ID, --region and --profile (\`cwlogs-export status\` lists the tasks).`);
     }
-    io.stdout(flags.json === true ? `${JSON.stringify({ exportTasks: tasks }, null, 2)}\n` : formatTable(tasks));
+    const shown = filterTasks(tasks, filter);
+    io.stdout(flags.json === true ? `${JSON.stringify({ exportTasks: shown }, null, 2)}\n` : formatTable(shown));
 }
 
 /** Registers `status` on `program`. */
@@ -104,6 +197,13 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
         .description("list export tasks (DescribeExportTasks): all, one by TASK_ID, or by --status-code")
         .argument("[TASK_ID]", "show only this export task")
         .option("--status-code <code>", `show only tasks with this status: ${STATUS_CODES.join(", ")}`)
+        .option("--log-group <name>", "show only tasks of this log group (repeatable)", collect)
+        .option("--bucket <name>", "show only tasks into this bucket")
+        .option("--prefix <prefix>", "show only tasks whose destination prefix is this one or under it (AWS's default is exportedlogs)")
+        .option("--from <time>", "show only tasks whose exported range reaches this time or later (ISO-8601, ms epoch, -7d, now)")
+        .option("--to <time>", "show only tasks whose exported range starts before this time (same forms)")
+        .option("--since <time>", "show only tasks created at or after this time (same forms)")
+        .option("--limit <n>", "show at most this many tasks, the most recently created first")
         .option("--json", "print {\"exportTasks\": [...]} as DescribeExportTasks returns it, instead of a table")
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();

@@ -1,9 +1,9 @@
 /**
  * `doctor`'s checks: pure functions from {@link DoctorFacts} to verdicts, each failure with the
- * statement (from policies/) that fixes it. The AWS rules come from seed 003: same region, no
- * DSSE-KMS, no AWS managed key, GetBucketAcl and PutObject (with `x-amz-acl =
- * bucket-owner-full-control`) for `logs.<region>.amazonaws.com`, the key usable by that principal,
- * and cross-account callers allowed PutObject and the key.
+ * statement (from policies/) that fixes it. The AWS rules come from the CloudWatch Logs User Guide's
+ * S3ExportTasks page: same region, no DSSE-KMS, no AWS managed key, GetBucketAcl and PutObject (with
+ * `x-amz-acl = bucket-owner-full-control`) for `logs.<region>.amazonaws.com`, the key usable by that
+ * principal, and cross-account callers allowed PutObject and the key.
  */
 import { EXPORT_BUCKET_SIDS, exportBucketStatements } from "../../policies/exportBucket";
 import { EXPORT_KEY_SIDS, exportKeyStatements } from "../../policies/exportKey";
@@ -228,6 +228,41 @@ function encryptionCheck(f: DoctorFacts): CheckResult {
     }
 }
 
+function resources(s: PolicyStatement): string[] {
+    const r = (s as { Resource?: string | string[] }).Resource;
+    return r === undefined ? [] : Array.isArray(r) ? r : [r];
+}
+
+/**
+ * Key prefixes the Allow statements of `policy` name in object resources of the bucket
+ * (`arn:aws:s3:::bucket/<prefix>/*`, no wildcard inside the prefix), in the policy's order.
+ */
+export function policyPrefixes(policy: PolicyDocument | undefined, bucket: string): string[] {
+    const out: string[] = [];
+    for (const s of policy?.Statement ?? []) {
+        if (s.Effect !== "Allow") {
+            continue;
+        }
+        for (const r of resources(s)) {
+            if (r.startsWith(`${bucket}/`) && r.endsWith("/*")) {
+                const prefix = r.slice(bucket.length + 1, -2);
+                if (prefix !== "" && !/[*?$]/.test(prefix) && !out.includes(prefix)) {
+                    out.push(prefix);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Without --prefix, doctor asks about any key; a policy scoped to prefixes refuses that, yet exports
+ * under those prefixes work. Returns the prefixes for which the same check passes.
+ */
+function workingPrefixes(f: DoctorFacts, policy: PolicyDocument | undefined, check: (g: DoctorFacts) => CheckResult): string[] {
+    return policyPrefixes(policy, bucketArn(partitionOf(f), f.bucket)).filter(prefix => check({ ...f, prefix }).status === "ok");
+}
+
 function bucketPolicyChecks(f: DoctorFacts): CheckResult[] {
     if (f.bucketPolicyError !== undefined) {
         return [{
@@ -241,15 +276,30 @@ function bucketPolicyChecks(f: DoctorFacts): CheckResult[] {
     const bucket = bucketArn(partitionOf(f), f.bucket);
     const objects = objectResource(f);
     const acl = (account: string): EvalRequest[] => logsRequests(f, "s3:GetBucketAcl", bucket, account, false);
-    const put = (account: string): EvalRequest[] => logsRequests(f, "s3:PutObject", objects, account, true);
     const aclFix = bucketFix(f, EXPORT_BUCKET_SIDS.getBucketAcl);
-    const putFix = bucketFix(f, EXPORT_BUCKET_SIDS.putObject);
     const anyKey = f.prefix === undefined ? " (any key: pass --prefix to check the destination prefix you export to)" : "";
+    const putCheck = (g: DoctorFacts): CheckResult => {
+        const requests = (account: string): EvalRequest[] => logsRequests(g, "s3:PutObject", objectResource(g), account, true);
+        const fix = bucketFix(g, EXPORT_BUCKET_SIDS.putObject);
+        return confusedDeputy(g, accessCheck(`bucket policy allows ${service} s3:PutObject on ${objectResource(g)} with x-amz-acl=${ACL}${g === f ? anyKey : ""}`,
+            "bucket policy", policy, requests(g.sourceAccount), fix), requests, policy, fix);
+    };
+    let putResult = putCheck(f);
+    if (putResult.status === "fail" && f.prefix === undefined) {
+        const working = workingPrefixes(f, policy, putCheck);
+        if (working.length > 0) {
+            putResult = {
+                status: "warn",
+                title: `bucket policy allows ${service} s3:PutObject only under ${working.map(p => `${p}/`).join(", ")} (with x-amz-acl=${ACL})`,
+                detail: [`not on any key of the bucket (${objects}): exports work with a destination prefix under ${working.length === 1 ? "that prefix" : "one of these prefixes"}`],
+                fix: { text: `export with ${working.map(p => `--prefix ${p}`).join(" or ")}, and pass the same --prefix to doctor to check that prefix` },
+            };
+        }
+    }
     const out: CheckResult[] = [
         confusedDeputy(f, accessCheck(`bucket policy allows ${service} s3:GetBucketAcl on ${bucket}`, "bucket policy", policy, acl(f.sourceAccount), aclFix),
             acl, policy, aclFix),
-        confusedDeputy(f, accessCheck(`bucket policy allows ${service} s3:PutObject on ${objects} with x-amz-acl=${ACL}${anyKey}`,
-            "bucket policy", policy, put(f.sourceAccount), putFix), put, policy, putFix),
+        putResult,
     ];
     if (policy === undefined) {
         out.forEach(r => { if (r.status === "fail") { r.detail.unshift("the bucket has no bucket policy"); } });

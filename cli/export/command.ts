@@ -16,6 +16,7 @@ import { required } from "../policy";
 import { BackfillResult, runBackfill } from "./backfill";
 import { chunkCount, formatDuration, isoTime, isRelativeTime, parseChunk, parseTime, planChunks } from "./plan";
 import { lockState } from "./lock";
+import { writeManifest } from "./manifest";
 import { Progress } from "./progress";
 import { BackfillState, checkState, ChunkState, countByStatus, defaultStatePath, JobSpec, jobKey, loadState, newState, RECOVER, saveState } from "./state";
 
@@ -348,6 +349,7 @@ async function runLocked(io: CliIo, flags: ExportFlags, hooks: ExportHooks, p: P
     } finally {
         progress.finish();
     }
+    await writeManifest(clients.s3(), state, file, io.stderr);
 
     if (result.startedTask !== undefined) {
         const t = result.startedTask;

@@ -15,10 +15,44 @@ export interface ProgressOptions {
     readonly tty: boolean;
     /** Terminal width; defaults to 80. */
     readonly columns?: number;
+    /**
+     * Terminal height. The block keeps to `rows - 1` lines: a block taller than the screen scrolls
+     * its top off, where moving the cursor up can no longer reach it to redraw (stale lines).
+     * Defaults to this process's stderr height when `tty` (read at every redraw, so a resize is
+     * followed), else unbounded.
+     */
+    readonly rows?: number;
     readonly now?: () => number;
 }
 
 const BAR = 20;
+
+/** Fewest lines the block is cut to, however small the terminal says it is. */
+const MIN_BLOCK = 3;
+
+/** One log group's chunks, counted. */
+interface GroupCount {
+    readonly name: string;
+    readonly total: number;
+    readonly done: number;
+    readonly failed: number;
+    /** A chunk of it has a task that may be running now. */
+    readonly active: boolean;
+}
+
+/**
+ * Which groups get a row of their own when only `slots` rows are free: the active ones first, then
+ * those with failures, then those started but not finished, then the rest; shown in their own order.
+ * Returns the indexes of the groups shown.
+ */
+export function pickGroups(groups: readonly GroupCount[], slots: number): number[] {
+    const rank = (g: GroupCount): number => g.active ? 0 : g.failed > 0 ? 1 : g.done > 0 && g.done < g.total ? 2 : g.done < g.total ? 3 : 4;
+    return groups.map((g, i) => ({ i, r: rank(g) }))
+        .sort((a, b) => a.r - b.r || a.i - b.i)
+        .slice(0, Math.max(0, slots))
+        .map(x => x.i)
+        .sort((a, b) => a - b);
+}
 
 function range(c: ChunkState): string {
     return `${isoTime(c.from)}..${isoTime(c.to)}`;
@@ -139,20 +173,50 @@ export class Progress {
         }
     }
 
-    /** The block a terminal shows: one bar per log group, then the active task. */
+    /** The terminal's height, when known. */
+    private rows(): number | undefined {
+        const rows = this.o.rows ?? (this.o.tty ? process.stderr.rows : undefined);
+        return typeof rows === "number" && rows > 0 ? rows : undefined;
+    }
+
+    /**
+     * The block a terminal shows: one bar per log group, then the active task. With more groups than
+     * the terminal has rows for, the active groups (then failing, then started ones) keep their bars
+     * and the others are summed up in one row.
+     */
     block(): string[] {
         const width = this.o.columns ?? 80;
-        const groups = [...new Set(this.state.chunks.map(c => c.logGroupName))];
-        const nameWidth = Math.min(40, Math.max(...groups.map(g => g.length)));
-        const lines = groups.map(g => {
-            const mine = this.state.chunks.filter(c => c.logGroupName === g);
-            const done = mine.filter(c => c.status === "completed").length;
-            const failed = mine.filter(c => c.status === "failed" || c.status === "cancelled").length;
-            const filled = Math.round((done / mine.length) * BAR);
-            const name = g.length > nameWidth ? `…${g.slice(-(nameWidth - 1))}` : g.padEnd(nameWidth);
-            return `  ${name} [${"#".repeat(filled)}${".".repeat(BAR - filled)}] ${String(done).padStart(String(mine.length).length)}/${mine.length}` +
-                `${failed > 0 ? ` (${failed} failed)` : ""}`;
+        const names = [...new Set(this.state.chunks.map(c => c.logGroupName))];
+        const activeGroup = this.active?.chunk.logGroupName;
+        const groups: GroupCount[] = names.map(name => {
+            const mine = this.state.chunks.filter(c => c.logGroupName === name);
+            return {
+                name, total: mine.length,
+                done: mine.filter(c => c.status === "completed").length,
+                failed: mine.filter(c => c.status === "failed" || c.status === "cancelled").length,
+                active: name === activeGroup || mine.some(c => c.status === "running"),
+            };
         });
+        const rows = this.rows();
+        const room = rows === undefined ? Infinity : Math.max(MIN_BLOCK, rows - 1) - 1;
+        const shown = groups.length <= room ? groups.map((_, i) => i) : pickGroups(groups, room - 1);
+        const nameWidth = Math.min(40, Math.max(...shown.map(i => groups[i].name.length), 1));
+        const lines = shown.map(i => {
+            const g = groups[i];
+            const filled = Math.round((g.done / g.total) * BAR);
+            const name = g.name.length > nameWidth ? `…${g.name.slice(-(nameWidth - 1))}` : g.name.padEnd(nameWidth);
+            return `  ${name} [${"#".repeat(filled)}${".".repeat(BAR - filled)}] ${String(g.done).padStart(String(g.total).length)}/${g.total}` +
+                `${g.failed > 0 ? ` (${g.failed} failed)` : ""}`;
+        });
+        if (shown.length < groups.length) {
+            const rest = groups.filter((_, i) => !shown.includes(i));
+            const chunks = rest.reduce((n, g) => n + g.total, 0);
+            const done = rest.reduce((n, g) => n + g.done, 0);
+            const failed = rest.reduce((n, g) => n + g.failed, 0);
+            const complete = rest.filter(g => g.done === g.total).length;
+            lines.push(`  + ${rest.length} more log group${rest.length === 1 ? "" : "s"}: ${complete} complete, ` +
+                `${done}/${chunks} chunks done${failed > 0 ? `, ${failed} failed` : ""}`);
+        }
         const a = this.active;
         const task = a === undefined ? "" : `${a.chunk.taskId === undefined ? "" : `task ${a.chunk.taskId} `}${a.status} `
             + `(${a.chunk.logGroupName} ${isoTime(a.chunk.from)})${a.note === undefined || a.status !== "starting" ? "" : `, ${a.note}`}; `;

@@ -8,6 +8,7 @@ import {
     CreateBucketCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client, ServerSideEncryptionByDefault,
 } from "@aws-sdk/client-s3";
 import * as assert from "assert";
+import { DoctorJson } from "../../cli/doctor";
 import { EXPORT_BUCKET_SIDS, exportBucketPolicy, exportBucketStatements } from "../../policies/exportBucket";
 import { EXPORT_KEY_SIDS, exportKeyPolicy, exportKeyStatements } from "../../policies/exportKey";
 import { policyDocument, PolicyDocument, PolicyStatement } from "../../policies/types";
@@ -83,6 +84,7 @@ describe("cwlogs-export doctor (moto)", function () {
                 : { ...s, Condition: { ...s.Condition, StringEquals: { ...s.Condition?.StringEquals, "s3:x-amz-acl": "private" } } })),
         });
         await bucket("no-policy", { sse: aes });
+        await bucket("scoped", { sse: aes, policy: exportBucketPolicy({ bucket: "scoped", region: REGION, sourceAccounts: [MOTO_ACCOUNT], prefixes: ["exports", "audit/logs"] }) });
         await bucket("cross-ok", {
             sse: kmsSse(crossKey),
             policy: exportBucketPolicy({ bucket: "cross-ok", region: REGION, sourceAccounts: [OTHER, MOTO_ACCOUNT], callerArns: [CALLER] }),
@@ -194,6 +196,52 @@ describe("cwlogs-export doctor (moto)", function () {
         const r = await run("doctor", "--bucket", "good-aes", "--log-group", "missing");
         assert.strictEqual(r.code, 1);
         assert.match(r.stdout, /^FAIL {2}log group "missing" exists in us-east-1$/m);
+    });
+
+    it("on a prefix-scoped bucket without --prefix, says which prefixes work instead of failing (exit 0)", async () => {
+        const r = await run("doctor", "--bucket", "scoped");
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.ok(r.stdout.includes([
+            "warn  bucket policy allows logs.us-east-1.amazonaws.com s3:PutObject only under exports/, audit/logs/ (with x-amz-acl=bucket-owner-full-control)",
+            "      not on any key of the bucket (arn:aws:s3:::scoped/*): exports work with a destination prefix under one of these prefixes",
+            "      fix: export with --prefix exports or --prefix audit/logs, and pass the same --prefix to doctor to check that prefix",
+        ].join("\n")), r.stdout);
+        assert.match(r.stdout, /Result: export would work \(1 warning\)\.\n$/);
+        const ok = await run("doctor", "--bucket", "scoped", "--prefix", "audit/logs");
+        assert.strictEqual(ok.code, 0, ok.stdout);
+        assert.match(ok.stdout, /^ok {4}bucket policy allows logs\.us-east-1\.amazonaws\.com s3:PutObject on arn:aws:s3:::scoped\/audit\/logs\/\* with/m);
+        const other = await run("doctor", "--bucket", "scoped", "--prefix", "elsewhere");
+        assert.strictEqual(other.code, 1, "a prefix the policy does not cover still fails");
+        assert.match(other.stdout, /^FAIL {2}bucket policy allows logs\.us-east-1\.amazonaws\.com s3:PutObject on arn:aws:s3:::scoped\/elsewhere\/\*/m);
+        const none = await run("doctor", "--bucket", "no-put");
+        assert.strictEqual(none.code, 1, "a policy that allows no prefix still fails");
+    });
+
+    it("--json prints the report as one JSON document, exit codes unchanged", async () => {
+        const good = await run("doctor", "--bucket", "good-kms", "--log-group", "app", "--json");
+        assert.strictEqual(good.code, 0, good.stderr);
+        assert.strictEqual(good.stderr, "");
+        const g = JSON.parse(good.stdout) as DoctorJson;
+        assert.deepStrictEqual({ ...g, checks: g.checks.map(c => c.status) }, {
+            bucket: "good-kms", bucketRegion: REGION, logsRegion: REGION, sourceAccount: MOTO_ACCOUNT, logGroupName: "app",
+            prefix: null, callerArn: null, ok: true, failures: 0, warnings: 0, checks: ["ok", "ok", "ok", "ok", "ok", "ok"],
+        });
+        assert.strictEqual(g.checks[2].title, `encryption: SSE-KMS with customer managed key ${keyArn}`);
+
+        const bad = await run("doctor", "--bucket", "no-acl", "--json");
+        assert.strictEqual(bad.code, 1);
+        assert.strictEqual(bad.stderr, 'cwlogs-export: doctor: 1 check failed: exports to "no-acl" would fail; apply the fixes in the failed checks\' "fix" fields.\n');
+        const b = JSON.parse(bad.stdout) as DoctorJson;
+        assert.strictEqual(b.ok, false);
+        assert.strictEqual(b.failures, 1);
+        const failed = b.checks.filter(c => c.status === "fail");
+        assert.strictEqual(failed.length, 1);
+        assert.strictEqual(failed[0].title, "bucket policy allows logs.us-east-1.amazonaws.com s3:GetBucketAcl on arn:aws:s3:::no-acl");
+        assert.deepStrictEqual(failed[0].fix?.statements, [fix("no-acl", EXPORT_BUCKET_SIDS.getBucketAcl)]);
+
+        const missing = await run("doctor", "--bucket", "no-such-bucket", "--json");
+        assert.strictEqual(missing.code, 1);
+        assert.strictEqual(missing.stdout, "", "errors go to stderr, never as half a JSON document");
     });
 
     it("stops with one line for a bucket that does not exist", async () => {

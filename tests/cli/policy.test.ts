@@ -66,7 +66,7 @@ describe("cwlogs-export policy", () => {
             "cwlogs-export: [--bucket] is required: name the destination bucket.\n"],
         ["an AWS managed key", ["export-caller", "--region", "us-east-1", "--account", "111111111111", "--kms-key-arn", "alias/aws/s3"],
             'cwlogs-export: [--kms-key-arn] "alias/aws/s3" is an AWS managed key: its key policy cannot grant CloudWatch Logs kms:GenerateDataKey (CloudWatch Logs User Guide, S3ExportTasks.html), ' +
-            "so exports to it fail. Use a customer managed key (leave [--kms-key-arn] out and the component creates one), or SSE-S3.\n"],
+            "so exports to it fail. Use a customer managed key (create one with `aws kms create-key`, with the key policy `cwlogs-export policy export-key` prints), or SSE-S3.\n"],
     ];
     for (const [what, argv, message] of bad) {
         it(`refuses ${what} on stderr with exit 2 and nothing on stdout`, async () => {

@@ -110,6 +110,33 @@ describe("cwlogs-export status and cancel (moto)", function () {
         }
     });
 
+    it("--limit keeps the most recently created tasks, --since those created at or after a time (creation times as AWS reports them)", async () => {
+        // moto reports no executionInfo: a DescribeExportTasks server with creation times stands in for AWS.
+        const created = (id: string, iso: string): object => ({ taskId: id, logGroupName: "app", status: { code: "COMPLETED" }, executionInfo: { creationTime: Date.parse(iso) } });
+        const server = http.createServer((req, res) => {
+            req.resume();
+            req.on("end", () => {
+                res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+                res.end(JSON.stringify({ exportTasks: [created("old", "2026-01-01T00:00:00Z"), created("new", "2026-03-01T00:00:00Z"), created("mid", "2026-02-01T00:00:00Z")] }));
+            });
+        });
+        await new Promise<void>(resolve => server.listen(0, "127.0.0.1", () => resolve()));
+        try {
+            const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+            const ids = async (...argv: string[]): Promise<string[]> => {
+                const r = await run("status", "--json", "--endpoint-url", endpoint, ...argv);
+                assert.strictEqual(r.code, 0, r.stderr);
+                return (JSON.parse(r.stdout) as { exportTasks: ExportTask[] }).exportTasks.map(t => t.taskId as string);
+            };
+            assert.deepStrictEqual(await ids(), ["old", "new", "mid"], "without --limit, AWS's order");
+            assert.deepStrictEqual(await ids("--limit", "2"), ["new", "mid"]);
+            assert.deepStrictEqual(await ids("--since", "2026-02-01"), ["new", "mid"]);
+            assert.deepStrictEqual(await ids("--since", "2026-02-01T00:00:01Z", "--limit", "5"), ["new"]);
+        } finally {
+            await new Promise<void>(resolve => server.close(() => resolve()));
+        }
+    });
+
     it("cancels a RUNNING task; cancelling it again is AWS's InvalidOperationException: one line, exit 1", async () => {
         const p = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: "us-east-1", credentials: moto.credentials });
         const { taskId } = await p.send(new CreateExportTaskCommand({ logGroupName: "app", from: 0, to: 1000, destination: "exports-bucket" }));
@@ -151,6 +178,12 @@ describe("cwlogs-export status and cancel (moto)", function () {
             const r = await run("status", ids[0], "--profile", "other");
             assert.strictEqual(r.code, 0, r.stderr);
             assert.match(r.stdout, new RegExp(ids[0]));
+            const unknown = await run("status", ids[0], "--profile", "nope");
+            assert.strictEqual(unknown.code, 2);
+            assert.strictEqual(unknown.stderr, `cwlogs-export: [--profile] profile "nope" not found in ${path.join(dir, "config")} or ${path.join(dir, "credentials")}: ` +
+                "check --profile (`aws configure list-profiles` lists the profiles; `aws configure --profile NAME` creates one).\n");
+            const noRegion = await run("status", ids[0], "--profile", "nope", "--region", "us-east-1");
+            assert.strictEqual(noRegion.stderr, unknown.stderr, "also when the SDK's complaint is the credentials");
             const missing = await run("status", ids[0]);
             assert.strictEqual(missing.code, 2);
             assert.strictEqual(missing.stderr, "cwlogs-export: [--region] no AWS region is configured: pass --region, set AWS_REGION, or set region in the profile.\n");
@@ -158,6 +191,44 @@ describe("cwlogs-export status and cancel (moto)", function () {
             process.env = env;
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("cancel --json prints one JSON object and nothing else; a refused cancel prints no JSON (exit 1)", async () => {
+        const p = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: "us-east-1", credentials: moto.credentials });
+        const { taskId } = await p.send(new CreateExportTaskCommand({ logGroupName: "app", from: 0, to: 1000, destination: "exports-bucket", destinationPrefix: "json" }));
+        const ok = await run("cancel", taskId as string, "--json", "--endpoint-url", proxy.endpoint);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.strictEqual(ok.stderr, "");
+        assert.deepStrictEqual(JSON.parse(ok.stdout), { taskId, region: "us-east-1", cancelled: true });
+        const again = await run("cancel", taskId as string, "--json", "--endpoint-url", proxy.endpoint);
+        assert.strictEqual(again.code, 1);
+        assert.strictEqual(again.stdout, "");
+        assert.match(again.stderr, /cannot be cancelled/);
+    });
+
+    it("filters by --log-group, --bucket, --prefix, --from/--to (range overlap), --since and --limit; --json parses", async () => {
+        const other = await logs.send(new CreateLogGroupCommand({ logGroupName: "other" })).then(() => logs.send(new CreateExportTaskCommand({
+            taskName: "o1", logGroupName: "other", from: 1441490400000, to: 1441494000000, destination: "exports-bucket", destinationPrefix: "p1/sub",
+        })));
+        const json = async (...argv: string[]): Promise<string[]> => {
+            const r = await run("status", "--json", ...argv);
+            assert.strictEqual(r.code, 0, r.stderr);
+            return (JSON.parse(r.stdout) as { exportTasks: ExportTask[] }).exportTasks.map(t => t.taskId as string).sort();
+        };
+        assert.deepStrictEqual(await json("--log-group", "other"), [other.taskId]);
+        assert.deepStrictEqual(await json("--log-group", "other", "--log-group", "app", "--prefix", "p1"), [ids[1], other.taskId].sort());
+        assert.deepStrictEqual(await json("--prefix", "p1/sub"), [other.taskId]);
+        assert.deepStrictEqual(await json("--prefix", "p"), [], "a prefix matches whole path segments");
+        assert.deepStrictEqual(await json("--bucket", "no-such"), []);
+        // ids[i] exports [1441490400000 + i h, 1441494000000 + i h]; the window [+1h30m, +2h30m) overlaps tasks 1 and 2.
+        const h = 3_600_000;
+        const app = await json("--log-group", "app", "--from", String(1441490400000 + 1.5 * h), "--to", String(1441490400000 + 2.5 * h));
+        assert.deepStrictEqual(app, [ids[1], ids[2]].sort());
+        assert.deepStrictEqual(await json("--log-group", "app", "--from", "2015-01-01", "--to", "2015-09-05T23:00:00Z"), [ids[0]], "tasks starting at --to are outside [from, to)");
+        const limited = await run("status", "--json", "--limit", "2");
+        assert.strictEqual((JSON.parse(limited.stdout) as { exportTasks: ExportTask[] }).exportTasks.length, 2);
+        const table = await run("status", "--log-group", "other");
+        assert.strictEqual(table.stdout.trimEnd().split("\n").length, 2);
     });
 
     const bad: [string, string[], RegExp | string][] = [
@@ -169,6 +240,14 @@ describe("cwlogs-export status and cancel (moto)", function () {
         ["cancel without a task ID", ["cancel"], /error: missing required argument 'TASK_ID'/],
         ["an unknown flag", ["status", "--nope"], /error: unknown option '--nope'/],
         ["a task ID with spaces", ["cancel", "a b"], /^cwlogs-export: \[TASK_ID\] "a b" is not an export task ID/],
+        ["a --limit of 0", ["status", "--limit", "0"], 'cwlogs-export: [--limit] "0" is not a task count: use a whole number from 1 to 100000.\n'],
+        ["a --limit that is not a number", ["status", "--limit", "ten"], 'cwlogs-export: [--limit] "ten" is not a task count: use a whole number from 1 to 100000.\n'],
+        ["a bad --from", ["status", "--from", "yesterday"], /^cwlogs-export: \[--from\] /],
+        ["a bad --since", ["status", "--since", "soon"], /^cwlogs-export: \[--since\] /],
+        ["--to before --from", ["status", "--from", "2026-11-02", "--to", "2026-11-01"],
+            "cwlogs-export: [--to] must be after --from (2026-11-02T00:00:00Z): swap them, or widen the window.\n"],
+        ["a bad --log-group", ["status", "--log-group", "a b"], /^cwlogs-export: \[--log-group\] "a b" is not a CloudWatch Logs log group name/],
+        ["a --prefix with a leading slash", ["status", "--prefix", "/p1"], /^cwlogs-export: \[--prefix\] "\/p1" starts with "\/"/],
     ];
     for (const [what, argv, message] of bad) {
         it(`refuses ${what} with exit 2`, async () => {

@@ -3,7 +3,7 @@
  * @cloud-copilot/iam-simulate, test-only) and the checks over bucket facts, with the fixes they print.
  */
 import * as assert from "assert";
-import { runChecks } from "../../cli/doctor/checks";
+import { policyPrefixes, runChecks } from "../../cli/doctor/checks";
 import { EvalRequest, evaluate, globMatch, parsePolicy, Verdict } from "../../cli/doctor/evaluate";
 import { DoctorFacts } from "../../cli/doctor/facts";
 import { EXPORT_BUCKET_SIDS, exportBucketPolicy, exportBucketStatements } from "../../policies/exportBucket";
@@ -177,11 +177,15 @@ describe("doctor: checks over bucket facts", () => {
         assert.deepStrictEqual(statuses(f).slice(2, 4), ["warn", "warn"]);
     });
 
-    it("checks the prefix: a policy for one prefix does not cover any key, but covers --prefix", () => {
+    it("checks the prefix: a policy for one prefix does not cover any key (a warning naming the prefix), but covers --prefix", () => {
         const f = good();
         f.bucketPolicy = exportBucketPolicy({ bucket: BUCKET, region: REGION, sourceAccounts: [A1], prefixes: ["random-string"] });
-        assert.strictEqual(runChecks(f)[3].status, "fail");
+        const anyKey = runChecks(f)[3];
+        assert.strictEqual(anyKey.status, "warn");
+        assert.match(anyKey.title, /s3:PutObject only under random-string\/ /);
+        assert.strictEqual(anyKey.fix?.text, "export with --prefix random-string, and pass the same --prefix to doctor to check that prefix");
         assert.strictEqual(runChecks({ ...f, prefix: "random-string" })[3].status, "ok");
+        assert.strictEqual(runChecks({ ...f, prefix: "other" })[3].status, "fail");
     });
 
     it("requires both spellings of a log group ARN when --log-group names one", () => {
@@ -225,5 +229,17 @@ describe("doctor: checks over bucket facts", () => {
         const wrong = runChecks({ ...good(), bucketRegion: "eu-west-1" })[0];
         assert.strictEqual(wrong.status, "fail");
         assert.match(wrong.detail[0], /bucket is in eu-west-1 but the log groups are in us-east-1/);
+    });
+});
+
+describe("doctor: prefixes a bucket policy is scoped to", () => {
+    it("lists the object prefixes Allow statements name, without wildcard prefixes or Deny statements", () => {
+        const doc = policyDocument([
+            ...exportBucketStatements({ bucket: BUCKET, region: REGION, sourceAccounts: [A1], prefixes: ["exports", "a/b"], denyInsecureTransport: false }),
+            { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: [`arn:aws:s3:::${BUCKET}/pub*/*`, `arn:aws:s3:::other/x/*`] },
+            { Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: `arn:aws:s3:::${BUCKET}/denied/*` },
+        ]);
+        assert.deepStrictEqual(policyPrefixes(doc, `arn:aws:s3:::${BUCKET}`), ["exports", "a/b"]);
+        assert.deepStrictEqual(policyPrefixes(undefined, `arn:aws:s3:::${BUCKET}`), []);
     });
 });
