@@ -1,0 +1,164 @@
+/**
+ * One account's part of `cwlogs-export export`: assume its role, select its log groups, open (and
+ * lock) its checkpoint, check the set-up, and run its backfill through the engine queue of that
+ * account and region. The command runs one of these per account, side by side.
+ */
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
+import { Timing } from "../../dynamic-providers/engine";
+import { ValidationError } from "../../policies/validate";
+import { AccountTarget, assumeRoleFor, callerIdentity } from "../accounts";
+import { AwsClients, explainAwsError } from "../aws";
+import { BackfillEvent, BackfillResult, runBackfill } from "./backfill";
+import { lockState } from "./lock";
+import { chunkCount } from "./plan";
+import { GroupSelector, namesOnly, resolveGroups, selectorIdentity } from "./select";
+import { BackfillState, defaultStatePath, JobSpec, jobKey, saveState } from "./state";
+import { openRun } from "./open";
+
+/** A backfill is at most this many tasks per account: each waits for the account's single export slot. */
+export const MAX_CHUNKS = 10_000;
+
+/** What every account shares. */
+export interface AccountContext {
+    /** The job without the parts that differ per account (log groups, role, region). */
+    readonly job: Omit<JobSpec, "region" | "roleArn" | "logGroupNames">;
+    readonly selector: GroupSelector;
+    /** `--state` as given; `undefined`: the default path per backfill. */
+    readonly stateFile?: string;
+    /** Several accounts: each checkpoint goes beside `--state`, named after its account. */
+    readonly multi: boolean;
+    /** The flag that named the roles (`--role-arn`, `--accounts-file`, `--org-role-name`). */
+    readonly roleFlag: string;
+    readonly clients: AwsClients;
+    readonly region: string;
+    readonly wait: boolean;
+    readonly dryRun: boolean;
+    readonly sinceLast: boolean;
+    readonly skipEmpty: boolean;
+    readonly cancelOnInterrupt: boolean;
+    readonly signal?: AbortSignal;
+    readonly timing?: Partial<Timing>;
+    /** Progress sink for this account (its own Progress display). */
+    readonly progress: (state: BackfillState, account: string | undefined) => { onEvent(e: BackfillEvent): void; finish(): void };
+    /** Notes for the user (stderr). */
+    readonly note: (text: string) => void;
+}
+
+/** What one account did. */
+export interface AccountOutcome {
+    readonly account?: string;
+    readonly roleArn?: string;
+    stateFile?: string;
+    state?: BackfillState;
+    result?: BackfillResult;
+    groups: string[];
+    skippedGroups: { readonly logGroupName: string; readonly why: string }[];
+    /** Why the account could not run (AssumeRole denied, a missing log group or bucket, a bad checkpoint). */
+    error?: Error;
+}
+
+/**
+ * The checkpoint of one account in a run over several: `<state>.<account>.json` beside `--state`
+ * (`exports.json` -> `exports.111122223333.json`).
+ */
+export function accountStatePath(stateFile: string, account: string): string {
+    return /\.json$/i.test(stateFile) ? stateFile.replace(/\.json$/i, `.${account}.json`) : `${stateFile}.${account}.json`;
+}
+
+/** Preflight messages name provider arguments; the shell user typed flags. */
+export function flagNames(e: unknown, roleFlag = "--role-arn"): Error {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const names: Record<string, string> = { destination: "--bucket", logGroupName: "--log-group", region: "--region", roleArn: roleFlag };
+    const message = err.message
+        .replace(/\[(destination|logGroupName|region|roleArn)\]/g, (_, n: string) => `[${names[n]}]`)
+        // Pulumi advice of the provider's preflight, said for the command line.
+        .replace(/: create it first \(e\.g\. with the ExportBucket component\) and make the ExportTask depend on its bucket policy\./,
+            ": create it first, with the bucket policy CloudWatch Logs needs (`cwlogs-export policy --help` prints it), or check --bucket and --region.")
+        .replace(/AWS_ENDPOINT_URL, \[--region\]/, "--endpoint-url / AWS_ENDPOINT_URL, --region");
+    return message === err.message ? err : Object.assign(new Error(message), { name: err.name });
+}
+
+/** Runs (or, with `dryRun`, plans) the backfill of one account. Throws only in single-account runs' own errors. */
+export async function exportAccount(ctx: AccountContext, target: AccountTarget): Promise<AccountOutcome> {
+    const { clients, region } = ctx;
+    const credentials = target.roleArn === undefined ? undefined : await assumeRoleFor(clients.config, target.roleArn, ctx.roleFlag);
+    const base: ClientBase = {
+        region, endpoint: clients.config.endpoint,
+        ...(credentials === undefined ? { profile: clients.config.profile } : { credentials }),
+    };
+    const account = target.account ?? await callerIdentity(clients.config);
+    const outcome: AccountOutcome = { account, roleArn: target.roleArn, groups: [], skippedGroups: [] };
+
+    let groups = [...ctx.selector.names];
+    if (!namesOnly(ctx.selector) || ctx.skipEmpty) {
+        const logs = new CloudWatchLogsClient({ ...base });
+        try {
+            const r = await resolveGroups(logs, ctx.selector, ctx.job.from, ctx.job.to, { skipEmpty: ctx.skipEmpty, streamPrefix: ctx.job.streamPrefix });
+            groups = r.groups;
+            outcome.skippedGroups = r.skipped;
+        } catch (e) {
+            throw explainAwsError(e, "DescribeLogGroups");
+        } finally {
+            logs.destroy();
+        }
+    }
+    outcome.groups = groups;
+    if (groups.length === 0) {
+        return outcome;
+    }
+    const tasks = chunkCount(ctx.job.from, ctx.job.to, ctx.job.chunkMs) * groups.length;
+    if (tasks > MAX_CHUNKS) {
+        throw new ValidationError("--chunk", `${ctx.job.chunk} makes ${tasks} export tasks${ctx.multi ? ` in account ${account}` : ""}, ` +
+            `more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
+    }
+    const job: JobSpec = { ...ctx.job, logGroupNames: groups, region, ...(target.roleArn === undefined ? {} : { roleArn: target.roleArn }) };
+    const given = ctx.stateFile === undefined ? undefined : ctx.multi ? accountStatePath(ctx.stateFile, account ?? "caller") : ctx.stateFile;
+    const stateFile = given ?? defaultStatePath(job.bucket, jobKey({ ...job, logGroupNames: selectorIdentity(ctx.selector) }));
+    outcome.stateFile = stateFile;
+    // A dry run reads the checkpoint and writes nothing, so it needs no lock.
+    const release = ctx.dryRun ? () => undefined : lockState(stateFile);
+    try {
+        const { state, file, converted } = openRun(job, stateFile, ctx.sinceLast);
+        outcome.state = state;
+        if (converted !== undefined) {
+            ctx.note(`note: ${file} was written by an earlier cwlogs-export (checkpoint version ${converted}, inclusive chunk ends); ` +
+                "it is read as the same chunks with exclusive ends and rewritten in the current format.\n");
+        }
+        if (state.chunks.length > 0 && state.chunks.some(c => c.status !== "completed")) {
+            for (const group of state.job.logGroupNames) {
+                try {
+                    await preflight(base, region, group, state.job.bucket);
+                } catch (e) {
+                    throw flagNames(e, ctx.roleFlag);
+                }
+            }
+        }
+        if (ctx.dryRun || state.chunks.length === 0) {
+            return outcome;
+        }
+        const api = await logsExportApi(base);
+        const progress = ctx.progress(state, ctx.multi ? account : undefined);
+        try {
+            outcome.result = await runBackfill({
+                api, state,
+                save: s => saveState(file, s),
+                file,
+                queueKey: `${account ?? "?"}:${region}`,
+                wait: ctx.wait,
+                signal: ctx.signal,
+                cancelOnInterrupt: ctx.cancelOnInterrupt,
+                onEvent: e => progress.onEvent(e),
+                explain: { bucket: state.job.bucket, region, account, roleArn: job.roleArn },
+                timing: ctx.timing,
+            });
+        } catch (e) {
+            throw e instanceof ValidationError ? e : explainAwsError(e, "export");
+        } finally {
+            progress.finish();
+        }
+        return outcome;
+    } finally {
+        release();
+    }
+}

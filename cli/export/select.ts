@@ -1,0 +1,239 @@
+/**
+ * Which log groups an export covers: exact names (`--log-group`), prefixes (`--log-group-prefix`)
+ * and glob patterns (`--log-group-pattern`, e.g. `/aws/lambda/*-prod`), resolved per account with
+ * DescribeLogGroups; and which of them hold no events in the range, from the timestamps AWS reports
+ * (see {@link eventBounds}), so that no export task is spent on them.
+ *
+ * The decisions are pure; {@link resolveGroups} is the thin AWS layer.
+ */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup, LogStream } from "@aws-sdk/client-cloudwatch-logs";
+import { ValidationError, validateLogGroupName } from "../../policies/validate";
+
+/** What the user selected. */
+export interface GroupSelector {
+    readonly names: readonly string[];
+    readonly prefixes: readonly string[];
+    readonly patterns: readonly string[];
+}
+
+/** A log group name's characters (CreateLogGroup: a-z A-Z 0-9 _ - / . #), plus the glob's `*` and `?`. */
+const PATTERN = /^[\w\-/.#*?]{1,512}$/;
+const PREFIX = /^[\w\-/.#]{1,512}$/;
+
+/** Validates the selection flags; throws a ValidationError naming the flag. */
+export function parseSelector(names: readonly string[] | undefined, prefixes: readonly string[] | undefined,
+    patterns: readonly string[] | undefined): GroupSelector {
+    const n = [...new Set((names ?? []).map(g => validateLogGroupName(g, "--log-group")))];
+    const p = [...new Set(prefixes ?? [])];
+    for (const x of p) {
+        if (!PREFIX.test(x)) {
+            throw new ValidationError("--log-group-prefix", `${JSON.stringify(x)} is not a log group name prefix: use 1 to 512 characters from ` +
+                "a-z, A-Z, 0-9, \"_\", \"-\", \"/\", \".\" and \"#\" (for wildcards use --log-group-pattern).");
+        }
+    }
+    const g = [...new Set(patterns ?? [])];
+    for (const x of g) {
+        if (!PATTERN.test(x)) {
+            throw new ValidationError("--log-group-pattern", `${JSON.stringify(x)} is not a log group pattern: use log group name characters ` +
+                "(a-z, A-Z, 0-9, \"_\", \"-\", \"/\", \".\", \"#\") with * (any characters but /), ** (any characters) and ? (one character), e.g. \"/aws/lambda/*-prod\".");
+        }
+    }
+    if (n.length + p.length + g.length === 0) {
+        throw new ValidationError("--log-group", "is required: name at least one log group to export (repeat the flag or list several), " +
+            "or select them with --log-group-prefix or --log-group-pattern.");
+    }
+    return { names: n, prefixes: p, patterns: g };
+}
+
+/**
+ * The selection as a list, for the default checkpoint path: stable while the groups a prefix or
+ * pattern matches (or the empty ones skipped) change from run to run. Exact names alone give the
+ * names, so such a run keeps the path it always had.
+ */
+export function selectorIdentity(s: GroupSelector): string[] {
+    return [...s.names, ...s.prefixes.map(p => `prefix:${p}`), ...s.patterns.map(p => `pattern:${p}`)];
+}
+
+/** True when the selection is only exact names (no listing needed). */
+export function namesOnly(s: GroupSelector): boolean {
+    return s.prefixes.length === 0 && s.patterns.length === 0;
+}
+
+/** The glob as a regular expression: `**` any characters, `*` any but `/`, `?` one character. */
+export function globRegExp(pattern: string): RegExp {
+    let re = "";
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === "*" && pattern[i + 1] === "*") {
+            re += ".*";
+            i++;
+        } else if (c === "*") {
+            re += "[^/]*";
+        } else if (c === "?") {
+            re += "[^/]";
+        } else {
+            re += c.replace(/[.\\^$+{}()|[\]]/g, "\\$&");
+        }
+    }
+    return new RegExp(`^${re}$`);
+}
+
+/** The literal start of a pattern, for DescribeLogGroups' `logGroupNamePrefix`. */
+export function literalPrefix(pattern: string): string {
+    const i = pattern.search(/[*?]/);
+    return i < 0 ? pattern : pattern.slice(0, i);
+}
+
+/** The prefixes to list with DescribeLogGroups (`""`: every group), without one that another covers. */
+export function listingPrefixes(s: GroupSelector): string[] {
+    const all = [...s.prefixes, ...s.patterns.map(literalPrefix)];
+    return [...new Set(all)].filter(p => !all.some(q => q !== p && p.startsWith(q))).sort();
+}
+
+/** True when `name` is selected by a prefix or pattern of `s` (exact names are checked by preflight). */
+export function matches(s: GroupSelector, name: string): boolean {
+    return s.prefixes.some(p => name.startsWith(p)) || s.patterns.some(p => globRegExp(p).test(name));
+}
+
+/**
+ * PutLogEvents refuses events more than 14 days older than their ingestion (PutLogEvents API
+ * reference), so a group holds no event older than its creation time minus 14 days.
+ */
+export const MAX_EVENT_AGE_MS = 14 * 86_400_000;
+/** PutLogEvents refuses events more than 2 hours in the future of their ingestion (same page). */
+export const MAX_EVENT_LEAD_MS = 2 * 3_600_000;
+
+/** Why a group holds no events in the range, or `undefined` when it may hold some. */
+export type EmptyReason = string | undefined;
+
+/**
+ * Whether a log group can hold events in `[from, to)`, from its `creationTime` alone: not when the
+ * range ends before the creation time minus 14 days. `creationTime` is set once by CreateLogGroup
+ * and exact, so this never skips a group with data.
+ */
+export function emptyByCreation(group: Pick<LogGroup, "creationTime">, to: number): EmptyReason {
+    if (group.creationTime !== undefined && to <= group.creationTime - MAX_EVENT_AGE_MS) {
+        return `created ${new Date(group.creationTime).toISOString()}, more than 14 days after the range ends (PutLogEvents accepts events at most 14 days old)`;
+    }
+    return undefined;
+}
+
+/**
+ * The bounds of a stream's event timestamps, or `undefined` for a stream that never received an
+ * event (no `lastIngestionTime`). DescribeLogStreams says `lastEventTimestamp` "updates on an
+ * eventual consistency basis", typically within an hour: it can lag behind, never run ahead. So the
+ * upper bound is the later of it and `lastIngestionTime` + 2 hours (the newest timestamp PutLogEvents
+ * accepts at that ingestion); the lower bound is `firstEventTimestamp`, or the first ingestion minus
+ * 14 days when AWS has not reported it yet. `storedBytes` is not used: it is updated late and is 0
+ * for a group whose data is only hours old.
+ */
+export function eventBounds(s: Pick<LogStream, "firstEventTimestamp" | "lastEventTimestamp" | "lastIngestionTime" | "creationTime">):
+    { first: number; last: number } | undefined {
+    if (s.lastIngestionTime === undefined && s.lastEventTimestamp === undefined) {
+        return undefined;
+    }
+    const ingested = s.lastIngestionTime ?? s.lastEventTimestamp ?? 0;
+    const last = Math.max(s.lastEventTimestamp ?? 0, ingested + MAX_EVENT_LEAD_MS);
+    const first = s.firstEventTimestamp ?? (s.creationTime ?? ingested) - MAX_EVENT_AGE_MS;
+    return { first, last };
+}
+
+/** How stale DescribeLogStreams' `lastEventTimestamp` (its LastEventTime order) is assumed to be at most. */
+const SORT_LAG_MARGIN_MS = 86_400_000;
+
+/** Verdict on streams read newest-last-event first: `true` has events, `false` none, `undefined` undecided yet. */
+export function streamsVerdict(streams: readonly LogStream[], from: number, to: number, sortedByLastEvent: boolean): boolean | undefined {
+    for (const s of streams) {
+        const b = eventBounds(s);
+        if (b === undefined) {
+            continue;
+        }
+        if (b.first < to && b.last >= from) {
+            return true;
+        }
+        // Sorted by last event, newest first: every later stream's last event is older still. The
+        // sort key may lag (eventual consistency, typically under an hour): a day of margin.
+        if (sortedByLastEvent && s.lastEventTimestamp !== undefined && s.lastEventTimestamp + SORT_LAG_MARGIN_MS < from) {
+            return false;
+        }
+    }
+    return undefined;
+}
+
+/** The outcome of {@link resolveGroups} in one account. */
+export interface ResolvedGroups {
+    /** Groups to export, sorted (exact names first, in the order given). */
+    readonly groups: string[];
+    /** Groups selected but holding no events in the range, with why. */
+    readonly skipped: { readonly logGroupName: string; readonly why: string }[];
+}
+
+/** Stream pages read per group before giving up and exporting it anyway. */
+const STREAM_PAGES = 4;
+
+/**
+ * Lists the selected groups in one account and leaves out those without events in `[from, to)`.
+ * Exact names are kept even when they do not exist (the preflight names them); `skipEmpty: false`
+ * keeps every group.
+ */
+export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector, from: number, to: number,
+    options: { skipEmpty: boolean; streamPrefix?: string }): Promise<ResolvedGroups> {
+    const found = new Map<string, LogGroup>();
+    for (const prefix of listingPrefixes(s)) {
+        let nextToken: string | undefined;
+        do {
+            const out = await logs.send(new DescribeLogGroupsCommand({ ...(prefix === "" ? {} : { logGroupNamePrefix: prefix }), nextToken }));
+            for (const g of out.logGroups ?? []) {
+                if (g.logGroupName !== undefined && matches(s, g.logGroupName)) {
+                    found.set(g.logGroupName, g);
+                }
+            }
+            nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
+        } while (nextToken !== undefined);
+    }
+    for (const name of s.names) {
+        if (!found.has(name)) {
+            const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
+            const g = (out.logGroups ?? []).find(x => x.logGroupName === name);
+            found.set(name, g ?? { logGroupName: name });
+        }
+    }
+    const ordered = [...s.names, ...[...found.keys()].filter(n => !s.names.includes(n)).sort()];
+    if (!options.skipEmpty) {
+        return { groups: ordered, skipped: [] };
+    }
+    const groups: string[] = [];
+    const skipped: { logGroupName: string; why: string }[] = [];
+    for (const name of ordered) {
+        const g = found.get(name) as LogGroup;
+        if (g.arn === undefined && g.creationTime === undefined) {
+            groups.push(name); // not found: the preflight says so
+            continue;
+        }
+        const byCreation = emptyByCreation(g, to);
+        if (byCreation !== undefined) {
+            skipped.push({ logGroupName: name, why: byCreation });
+            continue;
+        }
+        let verdict: boolean | undefined;
+        let nextToken: string | undefined;
+        const sorted = options.streamPrefix === undefined;
+        for (let page = 0; page < STREAM_PAGES && verdict === undefined; page++) {
+            const out = await logs.send(new DescribeLogStreamsCommand({
+                logGroupName: name, nextToken,
+                ...(sorted ? { orderBy: "LastEventTime", descending: true } : { logStreamNamePrefix: options.streamPrefix }),
+            }));
+            verdict = streamsVerdict(out.logStreams ?? [], from, to, sorted);
+            nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
+            if (verdict === undefined && nextToken === undefined) {
+                verdict = false;
+            }
+        }
+        if (verdict === false) {
+            skipped.push({ logGroupName: name, why: `no log stream${sorted ? "" : " under --stream-prefix"} has events in the range (DescribeLogStreams timestamps)` });
+        } else {
+            groups.push(name);
+        }
+    }
+    return { groups, skipped };
+}
