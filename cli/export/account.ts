@@ -13,7 +13,7 @@ import { BackfillEvent, BackfillResult, runBackfill } from "./backfill";
 import { lockState } from "./lock";
 import { chunkCount } from "./plan";
 import { GroupSelector, namesOnly, resolveGroups, selectorIdentity } from "./select";
-import { BackfillState, defaultStatePath, JobSpec, jobKey, saveState } from "./state";
+import { BackfillState, defaultStatePath, JobSpec, jobKey, loadState, saveState } from "./state";
 import { openRun } from "./open";
 
 /** A backfill is at most this many tasks per account: each waits for the account's single export slot. */
@@ -79,17 +79,8 @@ export function flagNames(e: unknown, roleFlag = "--role-arn"): Error {
     return message === err.message ? err : Object.assign(new Error(message), { name: err.name });
 }
 
-/** Runs (or, with `dryRun`, plans) the backfill of one account. Throws only in single-account runs' own errors. */
-export async function exportAccount(ctx: AccountContext, target: AccountTarget): Promise<AccountOutcome> {
-    const { clients, region } = ctx;
-    const credentials = target.roleArn === undefined ? undefined : await assumeRoleFor(clients.config, target.roleArn, ctx.roleFlag);
-    const base: ClientBase = {
-        region, endpoint: clients.config.endpoint,
-        ...(credentials === undefined ? { profile: clients.config.profile } : { credentials }),
-    };
-    const account = target.account ?? await callerIdentity(clients.config);
-    const outcome: AccountOutcome = { account, roleArn: target.roleArn, groups: [], skippedGroups: [] };
-
+/** The account's log groups with events in the range (all selected ones with `--no-skip-empty`). */
+async function selectGroups(ctx: AccountContext, base: ClientBase, outcome: AccountOutcome): Promise<string[]> {
     let groups = [...ctx.selector.names];
     if (!namesOnly(ctx.selector) || ctx.skipEmpty) {
         const logs = new CloudWatchLogsClient({ ...base });
@@ -104,22 +95,49 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
         }
     }
     outcome.groups = groups;
-    if (groups.length === 0) {
-        return outcome;
-    }
-    const tasks = chunkCount(ctx.job.from, ctx.job.to, ctx.job.chunkMs) * groups.length;
-    if (tasks > MAX_CHUNKS) {
-        throw new ValidationError("--chunk", `${ctx.job.chunk} makes ${tasks} export tasks${ctx.multi ? ` in account ${account}` : ""}, ` +
-            `more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
-    }
-    const job: JobSpec = { ...ctx.job, logGroupNames: groups, region, ...(target.roleArn === undefined ? {} : { roleArn: target.roleArn }) };
+    return groups;
+}
+
+/** Runs (or, with `dryRun`, plans) the backfill of one account. Throws only in single-account runs' own errors. */
+export async function exportAccount(ctx: AccountContext, target: AccountTarget): Promise<AccountOutcome> {
+    const { clients, region } = ctx;
+    const credentials = target.roleArn === undefined ? undefined : await assumeRoleFor(clients.config, target.roleArn, ctx.roleFlag);
+    const base: ClientBase = {
+        region, endpoint: clients.config.endpoint,
+        ...(credentials === undefined ? { profile: clients.config.profile } : { credentials }),
+    };
+    const account = target.account ?? await callerIdentity(clients.config);
+    const outcome: AccountOutcome = { account, roleArn: target.roleArn, groups: [], skippedGroups: [] };
+
+    const base0 = { ...ctx.job, region, ...(target.roleArn === undefined ? {} : { roleArn: target.roleArn }) };
     const given = ctx.stateFile === undefined ? undefined : ctx.multi ? accountStatePath(ctx.stateFile, account ?? "caller") : ctx.stateFile;
-    const stateFile = given ?? defaultStatePath(job.bucket, jobKey({ ...job, logGroupNames: selectorIdentity(ctx.selector) }));
+    // The default path names the selection, not the groups it matched today; --since-last runs form
+    // their own series, whatever their --from and --to.
+    const pathJob = { ...base0, logGroupNames: selectorIdentity(ctx.selector), ...(ctx.sinceLast ? { fromArg: "since-last", toArg: "since-last" } : {}) };
+    const stateFile = given ?? defaultStatePath(ctx.job.bucket, jobKey(pathJob));
     outcome.stateFile = stateFile;
     // A dry run reads the checkpoint and writes nothing, so it needs no lock.
     const release = ctx.dryRun ? () => undefined : lockState(stateFile);
     try {
-        const { state, file, converted } = openRun(job, stateFile, ctx.sinceLast);
+        // A checkpoint is checked (and an unfinished one resumed as it is) before any AWS call.
+        const existing = loadState(stateFile);
+        let opened = existing === undefined ? undefined : openRun({ ...base0, logGroupNames: existing.job.logGroupNames }, stateFile, ctx.sinceLast);
+        if (opened === undefined || !opened.resumed || opened.state.chunks.every(c => c.status === "completed")) {
+            const groups = await selectGroups(ctx, base, outcome);
+            if (groups.length === 0) {
+                return outcome;
+            }
+            const tasks = chunkCount(ctx.job.from, ctx.job.to, ctx.job.chunkMs) * groups.length;
+            if (tasks > MAX_CHUNKS) {
+                throw new ValidationError("--chunk", `${ctx.job.chunk} makes ${tasks} export tasks${ctx.multi ? ` in account ${account}` : ""}, ` +
+                    `more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
+            }
+            opened = openRun({ ...base0, logGroupNames: groups }, stateFile, ctx.sinceLast);
+        } else {
+            outcome.groups = [...opened.state.job.logGroupNames];
+        }
+        const { state, file, converted } = opened;
+        const job = state.job;
         outcome.state = state;
         if (converted !== undefined) {
             ctx.note(`note: ${file} was written by an earlier cwlogs-export (checkpoint version ${converted}, inclusive chunk ends); ` +

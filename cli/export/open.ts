@@ -61,10 +61,26 @@ export function lastCompletedEnds(state: BackfillState): Record<string, number> 
     return ends;
 }
 
+/**
+ * True when `existing` is a finished backfill into the same place (bucket, prefix, chunk, stream
+ * prefix, region, role) that `--since-last` continues, whatever its range and groups were.
+ */
+function continuedBy(existing: BackfillState, job: JobSpec): boolean {
+    try {
+        return existing.chunks.every(c => c.status === "completed")
+            && jobKey({ ...existing.job, logGroupNames: job.logGroupNames, fromArg: job.fromArg, toArg: job.toArg }) === jobKey(job);
+    } catch {
+        return false;
+    }
+}
+
 function open(job: JobSpec, stateFile: string | undefined, sinceLast: boolean, cwd: string): Opened {
     const key = jobKey(job);
     const file = stateFile ?? defaultStatePath(job.bucket, key, cwd);
     const existing = loadState(file);
+    if (existing !== undefined && existing.key !== key && sinceLast && continuedBy(existing, job)) {
+        return continueFrom(existing, job, key, file);
+    }
     if (existing !== undefined && existing.key !== key && !sameButGroups(existing, job)) {
         throw new ValidationError("--state", `${file} holds another backfill (${describeJob(existing.job as Partial<JobSpec>)}): ` +
             "pass another --state file, or delete this one to start over.");
@@ -83,16 +99,21 @@ function open(job: JobSpec, stateFile: string | undefined, sinceLast: boolean, c
         const { converted, ...state } = existing;
         return { state, file, resumed: true, ...(converted === undefined ? {} : { converted }) };
     }
-    let planned: JobSpec = job;
     if (sinceLast && existing !== undefined) {
-        const ends = lastCompletedEnds(existing);
-        const groupFrom: Record<string, number> = {};
-        for (const g of job.logGroupNames) {
-            if (ends[g] !== undefined && ends[g] > job.from) {
-                groupFrom[g] = ends[g];
-            }
-        }
-        planned = { ...job, groupFrom };
+        return continueFrom(existing, job, key, file);
     }
+    return { state: newState(key, job, planJobChunks(job)), file, resumed: false };
+}
+
+/** A fresh plan whose groups start where `previous` (finished) left them. */
+function continueFrom(previous: BackfillState, job: JobSpec, key: string, file: string): Opened {
+    const ends = lastCompletedEnds(previous);
+    const groupFrom: Record<string, number> = {};
+    for (const g of job.logGroupNames) {
+        if (ends[g] !== undefined && ends[g] > job.from) {
+            groupFrom[g] = ends[g];
+        }
+    }
+    const planned: JobSpec = { ...job, groupFrom };
     return { state: newState(key, planned, planJobChunks(planned)), file, resumed: false };
 }
