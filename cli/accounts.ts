@@ -13,7 +13,8 @@ import { Command, Option } from "commander";
 import * as fs from "fs";
 import { ValidationError, accountOfPrincipalArn, validateAccountId, validateRoleArn } from "../policies/validate";
 import { Partition } from "../policies/partition";
-import { ClientConfig, explainAwsError } from "./aws";
+import { partitionOfRegion } from "../policies/partition";
+import { AwsClients, awsClients, AwsFlags, ClientConfig, explainAwsError } from "./aws";
 import { collect } from "./io";
 
 /** The account flags, as commander parses them. */
@@ -340,4 +341,39 @@ export async function assumeRoleFor(config: ClientConfig, roleArn: string, flag:
         throw new Error(`[${flag}] cannot assume ${roleArn} (${(e as Error).name}: ${(e as Error).message}): ` +
             "check that the role exists and that its trust policy names the caller (see `cwlogs-export policy export-caller`).");
     }
+}
+
+/** One account of a command that reads (status, doctor), with clients acting in it. */
+export interface AccountClients {
+    /** `undefined` when no account flag was given (the caller's, not looked up). */
+    readonly account?: string;
+    readonly roleArn?: string;
+    readonly clients: AwsClients;
+}
+
+/**
+ * The accounts named by the account flags, each with its clients (assuming its role on first use).
+ * Without account flags: the caller's own clients, and no AWS call here.
+ */
+export async function accountClients(flags: AwsFlags & AccountFlags, env: NodeJS.ProcessEnv = process.env): Promise<AccountClients[]> {
+    const clients = awsClients(flags, env);
+    // Validate the flags before any call (the partition only shapes ARNs built from --org-role-name).
+    let selection = parseAccountFlags(flags, (flags.region === undefined ? undefined : partitionOfRegion(flags.region)) ?? "aws");
+    if (selection.source.kind === "caller") {
+        return [{ clients }];
+    }
+    const partition = partitionOfRegion(await clients.region()) ?? "aws";
+    selection = parseAccountFlags(flags, partition);
+    let caller: string | undefined;
+    if (selection.source.kind === "org") {
+        try {
+            caller = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+        } catch (e) {
+            throw explainAwsError(e, "GetCallerIdentity");
+        }
+    }
+    const org = selection.source.kind === "org" ? await listOrgAccounts(clients.config) : undefined;
+    return selectAccounts(selection, org, caller, partition).targets.map(t => ({
+        account: t.account, roleArn: t.roleArn, clients: t.roleArn === undefined ? clients : awsClients(flags, env, t.roleArn),
+    }));
 }

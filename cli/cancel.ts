@@ -4,14 +4,15 @@
  */
 import { CancelExportTaskCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { Command } from "commander";
-import { addAwsOptions, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
+import { validateRoleArn } from "../policies/validate";
+import { addAwsOptions, addRoleArnOption, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
 import { CliIo } from "./io";
 import { validateTaskId } from "./status";
 
 /** Runs `cancel`; a task that is finished or unknown is a one-line error (exit 1). */
-export async function runCancel(io: CliIo, taskId: string, flags: AwsFlags): Promise<void> {
+export async function runCancel(io: CliIo, taskId: string, flags: AwsFlags & { roleArn?: string }): Promise<void> {
     const id = validateTaskId(taskId);
-    const clients = awsClients(flags);
+    const clients = awsClients(flags, process.env, flags.roleArn === undefined ? undefined : validateRoleArn(flags.roleArn, "--role-arn"));
     const region = await clients.region();
     try {
         await clients.logs().send(new CancelExportTaskCommand({ taskId: id }));
@@ -36,7 +37,7 @@ export function registerCancelCommand(program: Command, io: CliIo): void {
         .argument("<TASK_ID>", "the export task to cancel")
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (taskId: string, _opts: AwsFlags, command: Command) => {
+    addAwsOptions(addRoleArnOption(cmd)).action(async (taskId: string, _opts: AwsFlags, command: Command) => {
         await runCancel(io, taskId, command.optsWithGlobals<AwsFlags>());
     });
 }

@@ -6,14 +6,15 @@
  */
 import { Command, Option } from "commander";
 import { validateBucketName, validateLogGroupName, validatePrefix, validatePrincipalArn } from "../policies/validate";
-import { addAwsOptions, awsClients, AwsFlags } from "./aws";
+import { accountClients, AccountFlags, addAccountOptions } from "./accounts";
+import { addAwsOptions, AwsFlags } from "./aws";
 import { CheckResult, runChecks } from "./doctor/checks";
 import { DoctorFacts } from "./doctor/facts";
 import { readFacts } from "./doctor/read";
 import { CliIo } from "./io";
 import { required } from "./policy";
 
-interface DoctorFlags extends AwsFlags {
+interface DoctorFlags extends AwsFlags, AccountFlags {
     bucket?: string;
     logGroup?: string;
     prefix?: string;
@@ -69,10 +70,14 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
         prefix: flags.prefix === undefined ? undefined : validatePrefix(flags.prefix, "--prefix"),
         callerArn: flags.callerArn === undefined ? undefined : validatePrincipalArn(flags.callerArn, "--caller-arn"),
     };
-    const facts = await readFacts(awsClients(flags), query);
-    const results = runChecks(facts);
-    io.stdout(formatReport(facts, results));
-    const failures = results.filter(r => r.status === "fail").length;
+    let failures = 0;
+    // One report per account (--role-arn, --accounts-file, --org-role-name), each as that account's CloudWatch Logs.
+    for (const a of await accountClients(flags)) {
+        const facts = await readFacts(a.clients, query);
+        const results = runChecks(facts);
+        io.stdout(formatReport(facts, results));
+        failures += results.filter(r => r.status === "fail").length;
+    }
     if (failures > 0) {
         throw new DoctorFailed(failures, bucket);
     }
@@ -88,7 +93,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         .addOption(new Option("--caller-arn <arn>", "cross-account CreateExportTask caller (IAM role or user ARN) to check"))
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (_opts: DoctorFlags, command: Command) => {
+    addAwsOptions(addAccountOptions(cmd)).action(async (_opts: DoctorFlags, command: Command) => {
         await runDoctor(io, command.optsWithGlobals<DoctorFlags>());
     });
 }

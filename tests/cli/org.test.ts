@@ -217,6 +217,27 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         assert.match(run.out.stderr, /Rerun the same command to resume \(it adopts the running tasks\)\.\n$/);
         assert.strictEqual(proxy.created.length, 2, "no further chunk started after Ctrl-C");
         assert.strictEqual(proxy.count("CancelExportTask"), 0);
+
+        // status takes the same account options: one table, an ACCOUNT column.
+        const status = await runCli("status", "--status-code", "RUNNING", ...roles);
+        assert.strictEqual(status.code, 0, status.stderr);
+        assert.match(status.stdout, /^ACCOUNT +TASK ID +STATUS/);
+        for (const [i, id] of ids.entries()) {
+            assert.match(status.stdout, new RegExp(`^${members[i]} +${id} +RUNNING +/app/`, "m"));
+        }
+        // The printed cancel command reaches the task in its account.
+        const printed = new RegExp(`\`cwlogs-export (cancel ${ids[1]} --role-arn \\S+)\``).exec(run.out.stderr)?.[1] as string;
+        const cancel = await runCli(...printed.split(" "));
+        assert.strictEqual(cancel.code, 0, cancel.stderr);
+        assert.strictEqual(proxy.count("CancelExportTask"), 1);
+        const after = await runCli("status", ids[1], "--role-arn", roleOf(members[1]));
+        assert.match(after.stdout, new RegExp(`^${members[1]} +${ids[1]} +CANCELLED`, "m"));
+    });
+
+    it("doctor takes the same account options: one report per account, as that account's CloudWatch Logs", async () => {
+        const r = await runCli("doctor", "--bucket", BUCKET, "--log-group", "/app/web", "--org-role-name", ROLE, "--accounts", `${members[0]},${members[2]}`);
+        const headers = r.stdout.split("\n").filter(l => l.startsWith("Checking s3://"));
+        assert.deepStrictEqual(headers, [members[0], members[2]].map(a => `Checking s3://${BUCKET} as an export destination for CloudWatch Logs of account ${a} in ${REGION}:`), r.stderr);
     });
 
     it("--dry-run over the organization prints the plan and creates nothing", async () => {
