@@ -5,11 +5,11 @@
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
-import { Timing } from "../../dynamic-providers/engine";
+import { ExportApi, ExportTaskInfo, listExportTasks, pickAdoptable, Timing } from "../../dynamic-providers/engine";
 import { ValidationError } from "../../policies/validate";
 import { AccountTarget, assumeRoleFor, callerIdentity } from "../accounts";
 import { AwsClients, explainAwsError } from "../aws";
-import { BackfillEvent, BackfillResult, runBackfill } from "./backfill";
+import { BackfillEvent, BackfillResult, chunkRequest, runBackfill } from "./backfill";
 import { lockState } from "./lock";
 import { chunkCount } from "./plan";
 import { GroupSelector, namesOnly, resolveGroups, selectorIdentity } from "./select";
@@ -77,6 +77,26 @@ export function flagNames(e: unknown, roleFlag = "--role-arn"): Error {
             ": create it first, with the bucket policy CloudWatch Logs needs (`cwlogs-export policy --help` prints it), or check --bucket and --region.")
         .replace(/AWS_ENDPOINT_URL, \[--region\]/, "--endpoint-url / AWS_ENDPOINT_URL, --region");
     return message === err.message ? err : Object.assign(new Error(message), { name: err.name });
+}
+
+/**
+ * A copy of `state` (never saved) in which the chunks whose task AWS lists (by name, range and
+ * destination, as a real run adopts them) are completed or running: what a dry run reports.
+ */
+async function withAwsTasks(api: ExportApi, state: BackfillState): Promise<BackfillState> {
+    const options = { deadline: Date.now() + 120_000 };
+    const known: ExportTaskInfo[] = [];
+    for (const status of ["PENDING", "RUNNING", "COMPLETED"] as const) {
+        known.push(...await listExportTasks(api, status, 20, options));
+    }
+    const chunks = state.chunks.map(c => {
+        if (c.status === "completed") {
+            return { ...c };
+        }
+        const t = pickAdoptable(known, chunkRequest(state, c));
+        return t === undefined ? { ...c } : { ...c, taskId: t.taskId, status: t.statusCode === "COMPLETED" ? "completed" as const : "running" as const };
+    });
+    return { ...state, chunks };
 }
 
 /** The account's log groups with events in the range (all selected ones with `--no-skip-empty`). */
@@ -152,10 +172,14 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
                 }
             }
         }
-        if (ctx.dryRun || state.chunks.length === 0) {
+        if (state.chunks.length === 0) {
             return outcome;
         }
         const api = await logsExportApi(base);
+        if (ctx.dryRun) {
+            outcome.state = await withAwsTasks(api, state);
+            return outcome;
+        }
         const progress = ctx.progress(state, ctx.multi ? account : undefined);
         try {
             outcome.result = await runBackfill({

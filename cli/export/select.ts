@@ -119,40 +119,48 @@ export function emptyByCreation(group: Pick<LogGroup, "creationTime">, to: numbe
 }
 
 /**
- * The bounds of a stream's event timestamps, or `undefined` for a stream that never received an
- * event (no `lastIngestionTime`). DescribeLogStreams says `lastEventTimestamp` "updates on an
- * eventual consistency basis", typically within an hour: it can lag behind, never run ahead. So the
- * upper bound is the later of it and `lastIngestionTime` + 2 hours (the newest timestamp PutLogEvents
- * accepts at that ingestion); the lower bound is `firstEventTimestamp`, or the first ingestion minus
- * 14 days when AWS has not reported it yet. `storedBytes` is not used: it is updated late and is 0
- * for a group whose data is only hours old.
+ * `lastEventTimestamp` "updates on an eventual consistency basis. It typically updates in less than
+ * an hour from ingestion, but in rare situations might take longer" (DescribeLogStreams API
+ * reference): it is trusted once the stream's last ingestion is a day old.
  */
-export function eventBounds(s: Pick<LogStream, "firstEventTimestamp" | "lastEventTimestamp" | "lastIngestionTime" | "creationTime">):
+export const SETTLED_AFTER_MS = 86_400_000;
+
+/**
+ * The bounds of a stream's event timestamps as AWS's fields prove them, or `undefined` for a stream
+ * that never received an event (no `lastIngestionTime`).
+ * - lower: the stream's `creationTime` minus 14 days (no event can be older at its ingestion, and
+ *   none is ingested before the stream exists). `firstEventTimestamp` is not used: PutLogEvents can
+ *   add older events later, and the reference does not say that the field follows them.
+ * - upper: `lastEventTimestamp` once settled (see {@link SETTLED_AFTER_MS}); before that, the last
+ *   ingestion plus 2 hours (the newest timestamp PutLogEvents accepted then).
+ * `storedBytes` is not used: it is updated late and is 0 for a group whose data is only hours old.
+ */
+export function eventBounds(s: Pick<LogStream, "lastEventTimestamp" | "lastIngestionTime" | "creationTime">, now: number):
     { first: number; last: number } | undefined {
-    if (s.lastIngestionTime === undefined && s.lastEventTimestamp === undefined) {
+    if (s.lastIngestionTime === undefined) {
         return undefined;
     }
-    const ingested = s.lastIngestionTime ?? s.lastEventTimestamp ?? 0;
-    const last = Math.max(s.lastEventTimestamp ?? 0, ingested + MAX_EVENT_LEAD_MS);
-    const first = s.firstEventTimestamp ?? (s.creationTime ?? ingested) - MAX_EVENT_AGE_MS;
+    const settled = s.lastEventTimestamp !== undefined && s.lastIngestionTime <= now - SETTLED_AFTER_MS;
+    const last = settled ? s.lastEventTimestamp as number : Math.max(s.lastEventTimestamp ?? 0, s.lastIngestionTime + MAX_EVENT_LEAD_MS);
+    const first = s.creationTime === undefined ? -Infinity : s.creationTime - MAX_EVENT_AGE_MS;
     return { first, last };
 }
 
-/** How stale DescribeLogStreams' `lastEventTimestamp` (its LastEventTime order) is assumed to be at most. */
-const SORT_LAG_MARGIN_MS = 86_400_000;
+/** How stale the LastEventTime order of DescribeLogStreams may be: a stream sorted after one that ended before this cannot be in range. */
+const SORT_LAG_MARGIN_MS = SETTLED_AFTER_MS;
 
 /** Verdict on streams read newest-last-event first: `true` has events, `false` none, `undefined` undecided yet. */
-export function streamsVerdict(streams: readonly LogStream[], from: number, to: number, sortedByLastEvent: boolean): boolean | undefined {
+export function streamsVerdict(streams: readonly LogStream[], from: number, to: number, sortedByLastEvent: boolean, now: number): boolean | undefined {
     for (const s of streams) {
-        const b = eventBounds(s);
+        const b = eventBounds(s, now);
         if (b === undefined) {
             continue;
         }
         if (b.first < to && b.last >= from) {
             return true;
         }
-        // Sorted by last event, newest first: every later stream's last event is older still. The
-        // sort key may lag (eventual consistency, typically under an hour): a day of margin.
+        // Sorted by last event, newest first: every later stream's last event is older still; the
+        // sort key may lag (eventual consistency), hence the margin.
         if (sortedByLastEvent && s.lastEventTimestamp !== undefined && s.lastEventTimestamp + SORT_LAG_MARGIN_MS < from) {
             return false;
         }
@@ -177,7 +185,7 @@ const STREAM_PAGES = 4;
  * keeps every group.
  */
 export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector, from: number, to: number,
-    options: { skipEmpty: boolean; streamPrefix?: string }): Promise<ResolvedGroups> {
+    options: { skipEmpty: boolean; streamPrefix?: string; now?: number }): Promise<ResolvedGroups> {
     const found = new Map<string, LogGroup>();
     for (const prefix of listingPrefixes(s)) {
         let nextToken: string | undefined;
@@ -223,7 +231,7 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
                 logGroupName: name, nextToken,
                 ...(sorted ? { orderBy: "LastEventTime", descending: true } : { logStreamNamePrefix: options.streamPrefix }),
             }));
-            verdict = streamsVerdict(out.logStreams ?? [], from, to, sorted);
+            verdict = streamsVerdict(out.logStreams ?? [], from, to, sorted, options.now ?? Date.now());
             nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
             if (verdict === undefined && nextToken === undefined) {
                 verdict = false;
