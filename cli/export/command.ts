@@ -262,11 +262,11 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
     } else {
         io.stdout(multi ? formatMultiSummary(facts) : formatSummary(facts));
     }
-    throwForOutcome(facts, selection);
+    throwForOutcome(facts);
 }
 
 /** The exit code and the last line on stderr. */
-function throwForOutcome(f: RunFacts, selection: AccountSelection): void {
+function throwForOutcome(f: RunFacts): void {
     const outcomes = f.outcomes;
     if (!f.multi && outcomes[0].error !== undefined) {
         throw outcomes[0].error;
@@ -305,8 +305,8 @@ function throwForOutcome(f: RunFacts, selection: AccountSelection): void {
             parts.push(`${failedAccounts.length} account${failedAccounts.length === 1 ? "" : "s"} could not run (${failedAccounts.map(o => o.account).join(", ")})`);
         }
         if (stopped.length > 0) {
-            parts.push(`CreateExportTask was refused in ${stopped.map(o => o.account).join(", ")} (\`cwlogs-export doctor --bucket ${f.job.bucket}` +
-                `${selection.source.kind === "caller" ? "" : " --role-arn ARN"}\` checks the set-up)`);
+            parts.push(`CreateExportTask was refused in ${stopped.map(o => `${o.account} (\`cwlogs-export doctor --bucket ${f.job.bucket} ` +
+                `--log-group ${o.state?.job.logGroupNames[0] ?? "NAME"}${o.roleArn === undefined ? "" : ` --role-arn ${o.roleArn}`}\` checks its set-up)`).join(", ")}`);
         }
         if (failedChunks > 0) {
             parts.push(`${failedChunks} chunk${failedChunks === 1 ? "" : "s"} failed (listed above)`);

@@ -43,6 +43,14 @@ export function chunkLabel(c: Pick<ChunkState, "logGroupName" | "from" | "to">):
     return `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to)}`;
 }
 
+/**
+ * An engine message said for the command line: the engine speaks to the ExportTask resource's
+ * arguments (`[timeoutMinutes]`); the command's chunk deadline is its own.
+ */
+export function cliMessage(message: string): string {
+    return message.replace(/: raise \[timeoutMinutes\]\./, ": the chunk's deadline (7 days) passed; rerun the same command to wait for the task again (it adopts it).");
+}
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The `cancel` command that reaches a task of this account. */
@@ -141,7 +149,7 @@ function failedLines(outcomes: readonly AccountOutcome[], multi: boolean): strin
         lines.push("Failed chunks (rerun the same command to try them again):");
         for (const { o, c } of failed) {
             lines.push(`  ${multi ? `${o.account} ` : ""}${chunkLabel(c)}${c.taskId === undefined ? "" : ` task ${c.taskId}`}: ` +
-                `${(c.message ?? c.status).split("\n").join("\n    ")}`);
+                `${cliMessage(c.message ?? c.status).split("\n").join("\n    ")}`);
         }
     }
     return lines;
@@ -300,7 +308,7 @@ export function summaryJson(f: RunFacts): unknown {
                     taskId: active.taskId, cancelled: active.cancelled, cancelCommand: active.cancelled ? null : cancelCommand(active.taskId, o, f.cancelFlags),
                 },
                 failedChunks: failedChunks(o).map(c => ({
-                    logGroupName: c.logGroupName, from: isoTime(c.from), to: isoTime(c.to), taskId: c.taskId ?? null, status: c.status, message: c.message ?? null,
+                    logGroupName: c.logGroupName, from: isoTime(c.from), to: isoTime(c.to), taskId: c.taskId ?? null, status: c.status, message: c.message === undefined ? null : cliMessage(c.message),
                 })),
             };
         }),

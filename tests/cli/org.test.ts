@@ -35,7 +35,7 @@ const roleOf = (account: string): string => `arn:aws:iam::${account}:role/${ROLE
 interface SummaryJson {
     mode: string;
     accounts: { account: string; status: string; error: string | null; stateFile: string | null; tasks: { created: number; adopted: number } | null;
-        plan: { toCreate: number; toAdopt: number; done: number } | null; logGroups: string[] }[];
+        plan: { toCreate: number; toAdopt: number; done: number } | null; logGroups: string[]; failedChunks: { message: string }[] }[];
     totals: { accounts: number; accountsFailed: number; tasksCreated: number; tasksAdopted: number; chunks: number; completed: number };
     interrupted: boolean;
 }
@@ -170,6 +170,20 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         assert.match(r.stderr, new RegExp(`1 account could not run \\(${denied}\\): fix that and rerun the same command to try it again\\.\\n$`));
         assert.strictEqual(proxy.created.filter(c => c.account === denied).length, 0);
         assert.strictEqual(proxy.created.length, 8);
+    });
+
+    it("an account whose CreateExportTask is refused (no bucket-policy grant) stops alone; the other completes, exit 1", async () => {
+        proxy.inject("CreateExportTask", "bucket-acl-denied");
+        const r = await runCli(...args("refused", 2, "--role-arn", roleOf(members[0]), "--role-arn", roleOf(members[1]), "--json"));
+        assert.strictEqual(r.code, 1, r.stderr);
+        const out = JSON.parse(r.stdout) as SummaryJson;
+        const refused = out.accounts.find(a => a.status === "failed");
+        const other = out.accounts.find(a => a.status === "completed");
+        assert.ok(refused !== undefined && other !== undefined, r.stdout);
+        assert.match(refused.failedChunks[0].message, /GetBucketAcl call on the given bucket failed/);
+        assert.deepStrictEqual(other.tasks, { created: 4, adopted: 0 });
+        assert.ok(r.stderr.endsWith(`cwlogs-export: CreateExportTask was refused in ${refused.account} (\`cwlogs-export doctor --bucket ${BUCKET} --log-group /app/api ` +
+            `--role-arn ${roleOf(refused.account)}\` checks its set-up); 1 chunk failed (listed above): fix that and rerun the same command to try it again.\n`), r.stderr);
     });
 
     it("after a SIGKILL, a rerun over the same accounts adopts each account's running task: no duplicate", async () => {

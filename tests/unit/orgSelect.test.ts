@@ -10,7 +10,7 @@ import { lastCompletedEnds } from "../../cli/export/open";
 import { planJobChunks } from "../../cli/export/plan";
 import { emptyByCreation, eventBounds, globRegExp, listingPrefixes, parseSelector, SETTLED_AFTER_MS, streamsVerdict } from "../../cli/export/select";
 import { BackfillState, newState } from "../../cli/export/state";
-import { summaryJson } from "../../cli/export/summary";
+import { cliMessage, summaryJson } from "../../cli/export/summary";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -155,6 +155,11 @@ describe("--since-last and the JSON summary", () => {
         const next = planJobChunks({ ...job, to: job.to + D, groupFrom: lastCompletedEnds(state) });
         assert.deepStrictEqual(next.map(c => [c.logGroupName, new Date(c.from).toISOString().slice(0, 10)]),
             [["/a", "2026-11-03"], ["/b", "2026-11-01"], ["/b", "2026-11-02"], ["/b", "2026-11-03"]]);
+    });
+
+    it("says the engine's deadline message for the command line, not the resource's [timeoutMinutes]", () => {
+        assert.strictEqual(cliMessage("deadline reached while waiting for task t-1: raise [timeoutMinutes]."),
+            "deadline reached while waiting for task t-1: the chunk's deadline (7 days) passed; rerun the same command to wait for the task again (it adopts it).");
     });
 
     it("has one shape for a run: accounts, their tasks created and adopted, totals", () => {
