@@ -62,6 +62,8 @@ async function run(): Promise<void> {
             for (const x of proxy.seen) {
                 byOperation[x.operation] = (byOperation[x.operation] ?? 0) + 1;
             }
+            const firsts = ACCOUNTS.map(a => Math.min(...proxy.created.filter(c => c.account === a).map(c => c.at)) - start).sort((x, y) => x - y);
+            console.log(`${label}: first task of an account created ${(firsts[0] / 1000).toFixed(2)} to ${(firsts[firsts.length - 1] / 1000).toFixed(2)} s after the start`);
             console.log(`${label}: calls per task ${Object.entries(byOperation).map(([op, n]) => `${op} ${(n / proxy.created.length).toFixed(2)}`).join(", ")}; ` +
                 `this process used ${((used.user + used.system) / 1e6).toFixed(1)} s of CPU (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
             console.log(`${label}: ${proxy.created.length} tasks in ${ACCOUNTS.length} accounts, wall ${(wall / 1000).toFixed(2)} s, ` +

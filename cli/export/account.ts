@@ -7,12 +7,12 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
 import { ExportApi, ExportTaskInfo, listExportTasks, pickAdoptable, Timing } from "../../dynamic-providers/engine";
 import { ValidationError } from "../../policies/validate";
-import { AccountTarget, assumeRoleFor, callerIdentity } from "../accounts";
+import { AccountTarget, assumeRoleFor, callerIdentity, mapBounded } from "../accounts";
 import { AwsClients, explainAwsError } from "../aws";
 import { BackfillEvent, BackfillResult, chunkRequest, runBackfill } from "./backfill";
 import { lockState } from "./lock";
 import { chunkCount } from "./plan";
-import { GroupSelector, namesOnly, resolveGroups, selectorIdentity } from "./select";
+import { GroupSelector, LOOKUPS_AT_ONCE, namesOnly, resolveGroups, selectorIdentity } from "./select";
 import { BackfillState, defaultStatePath, JobSpec, jobKey, loadState, saveState } from "./state";
 import { openRun } from "./open";
 
@@ -164,12 +164,11 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
                 "it is read as the same chunks with exclusive ends and rewritten in the current format.\n");
         }
         if (state.chunks.length > 0 && state.chunks.some(c => c.status !== "completed")) {
-            for (const group of state.job.logGroupNames) {
-                try {
-                    await preflight(base, region, group, state.job.bucket);
-                } catch (e) {
-                    throw flagNames(e, ctx.roleFlag);
-                }
+            // The groups' checks side by side: before the first task, each round trip counts.
+            const checks = await mapBounded(state.job.logGroupNames, LOOKUPS_AT_ONCE, group => preflight(base, region, group, state.job.bucket));
+            const failed = checks.find((c): c is PromiseRejectedResult => c.status === "rejected");
+            if (failed !== undefined) {
+                throw flagNames(failed.reason, ctx.roleFlag);
             }
         }
         if (state.chunks.length === 0) {

@@ -8,6 +8,7 @@
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup, LogStream } from "@aws-sdk/client-cloudwatch-logs";
 import { ValidationError, validateLogGroupName } from "../../policies/validate";
+import { mapBounded } from "../accounts";
 
 /** What the user selected. */
 export interface GroupSelector {
@@ -176,6 +177,36 @@ export interface ResolvedGroups {
     readonly skipped: { readonly logGroupName: string; readonly why: string }[];
 }
 
+/** Why `g` holds no events in `[from, to)`, or `undefined` when it may hold some (or does not exist: the preflight says so). */
+async function groupVerdict(logs: CloudWatchLogsClient, g: LogGroup, from: number, to: number,
+    options: { streamPrefix?: string; now?: number }): Promise<string | undefined> {
+    if (g.arn === undefined && g.creationTime === undefined) {
+        return undefined;
+    }
+    const byCreation = emptyByCreation(g, to);
+    if (byCreation !== undefined) {
+        return byCreation;
+    }
+    let verdict: boolean | undefined;
+    let nextToken: string | undefined;
+    const sorted = options.streamPrefix === undefined;
+    for (let page = 0; page < STREAM_PAGES && verdict === undefined; page++) {
+        const out = await logs.send(new DescribeLogStreamsCommand({
+            logGroupName: g.logGroupName, nextToken,
+            ...(sorted ? { orderBy: "LastEventTime", descending: true } : { logStreamNamePrefix: options.streamPrefix }),
+        }));
+        verdict = streamsVerdict(out.logStreams ?? [], from, to, sorted, options.now ?? Date.now());
+        nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
+        if (verdict === undefined && nextToken === undefined) {
+            verdict = false;
+        }
+    }
+    return verdict === false ? `no log stream${sorted ? "" : " under --stream-prefix"} has events in the range (DescribeLogStreams timestamps)` : undefined;
+}
+
+/** Lookups of one account run at most this many at a time. */
+export const LOOKUPS_AT_ONCE = 4;
+
 /** Stream pages read per group before giving up and exporting it anyway. */
 const STREAM_PAGES = 4;
 
@@ -199,49 +230,37 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
             nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
         } while (nextToken !== undefined);
     }
-    for (const name of s.names) {
-        if (!found.has(name)) {
-            const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
-            const g = (out.logGroups ?? []).find(x => x.logGroupName === name);
-            found.set(name, g ?? { logGroupName: name });
+    const named = await mapBounded(s.names.filter(name => !found.has(name)), LOOKUPS_AT_ONCE, async name => {
+        const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
+        return (out.logGroups ?? []).find(x => x.logGroupName === name) ?? { logGroupName: name };
+    });
+    for (const r of named) {
+        if (r.status === "rejected") {
+            throw r.reason;
         }
+        found.set(r.value.logGroupName as string, r.value);
     }
     const ordered = [...s.names, ...[...found.keys()].filter(n => !s.names.includes(n)).sort()];
     if (!options.skipEmpty) {
         return { groups: ordered, skipped: [] };
     }
+    // A few groups side by side: DescribeLogStreams has a low request quota (Service Quotas, CloudWatch Logs).
+    const settled = await mapBounded(ordered, LOOKUPS_AT_ONCE, name => groupVerdict(logs, found.get(name) as LogGroup, from, to, options));
+    const verdicts = settled.map(r => {
+        if (r.status === "rejected") {
+            throw r.reason;
+        }
+        return r.value;
+    });
     const groups: string[] = [];
     const skipped: { logGroupName: string; why: string }[] = [];
-    for (const name of ordered) {
-        const g = found.get(name) as LogGroup;
-        if (g.arn === undefined && g.creationTime === undefined) {
-            groups.push(name); // not found: the preflight says so
-            continue;
-        }
-        const byCreation = emptyByCreation(g, to);
-        if (byCreation !== undefined) {
-            skipped.push({ logGroupName: name, why: byCreation });
-            continue;
-        }
-        let verdict: boolean | undefined;
-        let nextToken: string | undefined;
-        const sorted = options.streamPrefix === undefined;
-        for (let page = 0; page < STREAM_PAGES && verdict === undefined; page++) {
-            const out = await logs.send(new DescribeLogStreamsCommand({
-                logGroupName: name, nextToken,
-                ...(sorted ? { orderBy: "LastEventTime", descending: true } : { logStreamNamePrefix: options.streamPrefix }),
-            }));
-            verdict = streamsVerdict(out.logStreams ?? [], from, to, sorted, options.now ?? Date.now());
-            nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
-            if (verdict === undefined && nextToken === undefined) {
-                verdict = false;
-            }
-        }
-        if (verdict === false) {
-            skipped.push({ logGroupName: name, why: `no log stream${sorted ? "" : " under --stream-prefix"} has events in the range (DescribeLogStreams timestamps)` });
-        } else {
+    ordered.forEach((name, i) => {
+        const why = verdicts[i];
+        if (why === undefined) {
             groups.push(name);
+        } else {
+            skipped.push({ logGroupName: name, why });
         }
-    }
+    });
     return { groups, skipped };
 }
