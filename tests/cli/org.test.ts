@@ -187,7 +187,7 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
     });
 
     it("after a SIGKILL, a rerun over the same accounts adopts each account's running task: no duplicate", async () => {
-        proxy.options.holdMs = 1500;
+        proxy.options.holdMs = 3000;
         const roles = ["--role-arn", roleOf(members[0]), "--role-arn", roleOf(members[2])];
         const run = spawnCli(args("killed", 2, ...roles));
         const running = await until("a running task in both accounts", () => {
@@ -215,7 +215,7 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
     });
 
     it("Ctrl-C stops every account and lists each running task with the cancel command that reaches it", async () => {
-        proxy.options.holdMs = 5000;
+        proxy.options.holdMs = 10_000;
         const roles = ["--role-arn", roleOf(members[0]), "--role-arn", roleOf(members[1])];
         const run = spawnCli(args("sigint", 2, ...roles));
         const ids = await until("a running task in both accounts", () => {
