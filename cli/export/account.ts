@@ -56,6 +56,8 @@ export interface AccountOutcome {
     skippedGroups: { readonly logGroupName: string; readonly why: string }[];
     /** Why the account could not run (AssumeRole denied, a missing log group or bucket, a bad checkpoint). */
     error?: Error;
+    /** Ctrl-C came before this account's turn (`--max-accounts`): nothing of it ran. */
+    notStarted?: boolean;
 }
 
 /**

@@ -221,21 +221,28 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
     if (!multi) {
         outcomes = [await exportAccount(ctx, targets[0])];
     } else {
-        const settled = await mapBounded(targets, selection.maxAccounts, t => exportAccount(ctx, t));
-        outcomes = settled.map((r, i) => r.status === "fulfilled" ? r.value : {
-            account: targets[i].account, roleArn: targets[i].roleArn, groups: [], skippedGroups: [],
-            error: r.reason instanceof Error ? r.reason : new Error(String(r.reason)),
-        });
-        for (const o of outcomes.filter(x => x.error !== undefined)) {
-            if (!json) {
-                io.stderr(`[${o.account}] ${o.error?.message}\n`);
+        const settled = await mapBounded(targets, selection.maxAccounts, async (t): Promise<AccountOutcome> => {
+            const skipped = { account: t.account, roleArn: t.roleArn, groups: [], skippedGroups: [] };
+            if (hooks.signal?.aborted === true) {
+                // Ctrl-C before this account's turn: nothing of it starts.
+                return { ...skipped, notStarted: true };
             }
-        }
+            try {
+                return await exportAccount(ctx, t);
+            } catch (e) {
+                const error = e instanceof Error ? e : new Error(String(e));
+                if (!json) {
+                    io.stderr(`[${t.account}] ${error.message}\n`);
+                }
+                return { ...skipped, error };
+            }
+        });
+        outcomes = settled.map(r => (r as PromiseFulfilledResult<AccountOutcome>).value);
     }
 
     const taskIds = new Set(outcomes.flatMap(o => (o.state?.chunks ?? []).filter(c => c.status === "completed" && c.taskId !== undefined).map(c => c.taskId as string)));
     const listed = mode === "export" && taskIds.size > 0 ? await listExported(clients, parsed.job.bucket, parsed.job.prefix, taskIds) : undefined;
-    const interrupted = outcomes.some(o => o.result?.interrupted === true);
+    const interrupted = outcomes.some(o => o.result?.interrupted === true || o.notStarted === true);
     const facts: RunFacts = {
         job: { ...parsed.job, region }, outcomes, multi, maxAccounts: Math.min(selection.maxAccounts, targets.length), mode, listed,
         elapsedMs: now() - started, interrupted, skippedAccounts, cancelFlags: cancelFlags(flags),

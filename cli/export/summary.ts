@@ -63,6 +63,9 @@ export function accountStatus(o: AccountOutcome, mode: RunFacts["mode"]): "compl
     if (o.error !== undefined) {
         return "error";
     }
+    if (o.notStarted === true) {
+        return "interrupted";
+    }
     if (o.state === undefined || o.state.chunks.length === 0) {
         return "nothing-to-export";
     }
@@ -165,6 +168,10 @@ export function formatMultiSummary(f: RunFacts): string {
         const id = (o.account ?? "?").padEnd(12);
         if (o.error !== undefined) {
             lines.push(`  ${id}  FAILED: ${o.error.message.split("\n").join("\n    ")}`);
+            continue;
+        }
+        if (o.notStarted === true) {
+            lines.push(`  ${id}  not started (Ctrl-C came before its turn)`);
             continue;
         }
         const s = o.state;
