@@ -54,6 +54,8 @@ export interface AccountOutcome {
     result?: BackfillResult;
     groups: string[];
     skippedGroups: { readonly logGroupName: string; readonly why: string }[];
+    /** Groups the selection saw in DescribeLogGroups: the preflight need not look them up again. */
+    listed?: ReadonlySet<string>;
     /** Why the account could not run (AssumeRole denied, a missing log group or bucket, a bad checkpoint). */
     error?: Error;
     /** Ctrl-C came before this account's turn (`--max-accounts`): nothing of it ran. */
@@ -110,6 +112,7 @@ async function selectGroups(ctx: AccountContext, base: ClientBase, outcome: Acco
             const r = await resolveGroups(logs, ctx.selector, ctx.job.from, ctx.job.to, { skipEmpty: ctx.skipEmpty, streamPrefix: ctx.job.streamPrefix });
             groups = r.groups;
             outcome.skippedGroups = r.skipped;
+            outcome.listed = new Set(r.groups.filter(g => !r.unlisted.includes(g)));
         } catch (e) {
             throw explainAwsError(e, "DescribeLogGroups");
         } finally {
@@ -167,7 +170,10 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
         }
         if (state.chunks.length > 0 && state.chunks.some(c => c.status !== "completed")) {
             // The groups' checks side by side: before the first task, each round trip counts.
-            const checks = await mapBounded(state.job.logGroupNames, LOOKUPS_AT_ONCE, group => preflight(base, region, group, state.job.bucket));
+            // The bucket is the same for every group: checked once, with the first group; the other
+            // groups DescribeLogGroups just listed need no second look.
+            const toCheck = state.job.logGroupNames.filter((g, i) => i === 0 || outcome.listed?.has(g) !== true);
+            const checks = await mapBounded(toCheck, LOOKUPS_AT_ONCE, group => preflight(base, region, group, state.job.bucket));
             const failed = checks.find((c): c is PromiseRejectedResult => c.status === "rejected");
             if (failed !== undefined) {
                 throw flagNames(failed.reason, ctx.roleFlag);

@@ -175,6 +175,8 @@ export interface ResolvedGroups {
     readonly groups: string[];
     /** Groups selected but holding no events in the range, with why. */
     readonly skipped: { readonly logGroupName: string; readonly why: string }[];
+    /** Groups DescribeLogGroups did not list (named with --log-group): the preflight names them. */
+    readonly unlisted: string[];
 }
 
 /** Why `g` holds no events in `[from, to)`, or `undefined` when it may hold some (or does not exist: the preflight says so). */
@@ -241,8 +243,9 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
         found.set(r.value.logGroupName as string, r.value);
     }
     const ordered = [...s.names, ...[...found.keys()].filter(n => !s.names.includes(n)).sort()];
+    const unlisted = ordered.filter(n => found.get(n)?.arn === undefined && found.get(n)?.creationTime === undefined);
     if (!options.skipEmpty) {
-        return { groups: ordered, skipped: [] };
+        return { groups: ordered, skipped: [], unlisted };
     }
     // A few groups side by side: DescribeLogStreams has a low request quota (Service Quotas, CloudWatch Logs).
     const settled = await mapBounded(ordered, LOOKUPS_AT_ONCE, name => groupVerdict(logs, found.get(name) as LogGroup, from, to, options));
@@ -262,5 +265,5 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
             skipped.push({ logGroupName: name, why });
         }
     });
-    return { groups, skipped };
+    return { groups, skipped, unlisted };
 }
