@@ -203,7 +203,7 @@ export function isMultiAccount(s: AccountSelection): boolean {
 export interface OrgAccount {
     readonly id: string;
     readonly name?: string;
-    /** ListAccounts' `Status`: ACTIVE, SUSPENDED or PENDING_CLOSURE. */
+    /** ListAccounts' `State` (ACTIVE, PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE, CLOSED), or the retired `Status`. */
     readonly status?: string;
 }
 
@@ -215,7 +215,7 @@ export interface ResolvedAccounts {
 
 /**
  * The accounts to run, in a stable order (by account ID). From the organization: ACTIVE accounts
- * only (a SUSPENDED or PENDING_CLOSURE account cannot be exported from), the caller's own account
+ * only (a suspended, closing, closed or not yet activated account cannot be exported from), the caller's own account
  * with the caller's credentials (AWS creates OrganizationAccountAccessRole in member accounts, not
  * in the management account). Throws a ValidationError naming `--accounts` when an account it
  * lists is not among them, and when nothing is left.
@@ -294,7 +294,8 @@ export async function listOrgAccounts(config: ClientConfig): Promise<OrgAccount[
             const page = await client.send(new ListAccountsCommand({ NextToken: token }));
             for (const a of page.Accounts ?? []) {
                 if (a.Id !== undefined) {
-                    out.push({ id: a.Id, name: a.Name, status: a.Status });
+                    // `State` replaced `Status`, which AWS retired on September 9, 2026 (Account, Organizations API reference).
+                    out.push({ id: a.Id, name: a.Name, status: a.State ?? a.Status });
                 }
             }
             token = page.NextToken;
