@@ -193,6 +193,7 @@ describe("the installed package (npm pack, scratch programs, their own dynamic-p
 import * as pulumi from "@pulumi/pulumi";
 import { ExportBucket, ExportTask, requireStackOutput, validateBucketName, validateKmsKeyArn } from "cwlogs-export";
 import { exportBucketPolicy, exportKeyPolicy, exportCallerPolicy } from "cwlogs-export/policies";
+import { ExportCallerRole } from "cwlogs-export/dist/components/exportCallerRole";
 
 const exportsBucket = new ExportBucket("exports", { destinationPrefixes: ["exports-7f3a9c"], logGroupNames: ["my-log-group"] });
 const task = new ExportTask("nightly", { logGroupName: "my-log-group", from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z", destination: exportsBucket.bucketName });
@@ -201,7 +202,11 @@ export const bucket = requireStackOutput(archive, "bucketName", validateBucketNa
 export const key = requireStackOutput(archive, "kmsKeyArn", validateKmsKeyArn);
 export const status = task.status;
 export const builders = [typeof exportBucketPolicy, typeof exportKeyPolicy, typeof exportCallerPolicy];
+export const deep = typeof ExportCallerRole;
 `);
+        // The deep import, as Node resolves it at run time from the consumer (no ".js" needed).
+        const deep = await run(process.execPath, ["-p", "require.resolve('cwlogs-export/dist/components/exportCallerRole')"], { cwd: registry });
+        assert.match(deep.stdout.trim(), /node_modules\/cwlogs-export\/dist\/components\/exportCallerRole\.js$/);
         // Pulumi's TypeScript template (pulumi/templates typescript/tsconfig.json). TypeScript 6
         // deprecates moduleResolution "node" (node10); the template's TypeScript 5 does not need the
         // flag. skipLibCheck: checking @pulumi/aws's 3,000 declaration files takes minutes and says
