@@ -6,7 +6,7 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
-import { STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
 import { ValidationError, validateRegion } from "../policies/validate";
 
@@ -15,6 +15,11 @@ export interface AwsFlags {
     region?: string;
     profile?: string;
     endpointUrl?: string;
+}
+
+/** Adds `--role-arn` (one role, for commands that act in one account: `cancel`). */
+export function addRoleArnOption(cmd: Command): Command {
+    return cmd.addOption(new Option("--role-arn <arn>", "assume this role and act in its account (the role `export` used there)"));
 }
 
 /** Adds `--region`, `--profile` and `--endpoint-url` to a command. */
@@ -95,9 +100,40 @@ function recordDate<C extends { middlewareStack: { add: (mw: never, options: { s
     return client;
 }
 
-/** Builds the clients for parsed flags. */
-export function awsClients(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env): AwsClients {
-    const config = clientConfig(flags, env);
+/**
+ * Credentials of `roleArn`, assumed with the caller's on first use and again shortly before they
+ * expire. Held in memory only.
+ */
+function assumedCredentials(config: ClientConfig, roleArn: string): () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }> {
+    let cached: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date } | undefined;
+    return async () => {
+        if (cached !== undefined && (cached.expiration === undefined || cached.expiration.getTime() - Date.now() > 300_000)) {
+            return cached;
+        }
+        let out;
+        try {
+            out = await new STSClient({ ...config }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "cwlogs-export" }));
+        } catch (e) {
+            throw new Error(`[--role-arn] cannot assume ${roleArn} (${(e as Error).name}: ${(e as Error).message}): ` +
+                "check that the role exists and that its trust policy names the caller (see `cwlogs-export policy export-caller`).");
+        }
+        const c = out.Credentials;
+        if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) {
+            throw new Error(`[--role-arn] AssumeRole of ${roleArn} returned no credentials: check the role's trust policy.`);
+        }
+        cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        return cached;
+    };
+}
+
+/**
+ * Builds the clients for parsed flags. With `roleArn`, every client acts as that role, in its
+ * account (`config` stays the caller's).
+ */
+export function awsClients(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env, roleArn?: string): AwsClients {
+    const base = clientConfig(flags, env);
+    const credentials = roleArn === undefined ? undefined : assumedCredentials(base, roleArn);
+    const config: ClientConfig & { credentials?: ReturnType<typeof assumedCredentials> } = credentials === undefined ? base : { ...base, credentials };
     const cache = new Map<string, unknown>();
     const once = <T>(key: string, make: () => T): T => {
         if (!cache.has(key)) {
@@ -108,7 +144,7 @@ export function awsClients(flags: AwsFlags, env: NodeJS.ProcessEnv = process.env
     let server: { date: number; at: number } | undefined;
     const onDate = (date: number): void => { server = { date, at: Date.now() }; };
     const clients: AwsClients = {
-        config,
+        config: base,
         logs: () => once("logs", () => recordDate(new CloudWatchLogsClient({ ...config }), onDate)),
         sts: () => once("sts", () => recordDate(new STSClient({ ...config }), onDate)),
         serverNow: () => (server === undefined ? undefined : server.date + (Date.now() - server.at)),

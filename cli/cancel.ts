@@ -4,12 +4,14 @@
  */
 import { CancelExportTaskCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { Command } from "commander";
-import { addAwsOptions, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
+import { validateRoleArn } from "../policies/validate";
+import { addAwsOptions, addRoleArnOption, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
 import { CliIo } from "./io";
 import { validateTaskId } from "./status";
 
 interface CancelFlags extends AwsFlags {
     json?: boolean;
+    roleArn?: string;
 }
 
 /** `cancel --json`: what was asked of AWS; CancelExportTask returns nothing else. */
@@ -23,7 +25,7 @@ export interface CancelJson {
 /** Runs `cancel`; a task that is finished or unknown is a one-line error (exit 1). */
 export async function runCancel(io: CliIo, taskId: string, flags: CancelFlags): Promise<void> {
     const id = validateTaskId(taskId);
-    const clients = awsClients(flags);
+    const clients = awsClients(flags, process.env, flags.roleArn === undefined ? undefined : validateRoleArn(flags.roleArn, "--role-arn"));
     const region = await clients.region();
     try {
         await clients.logs().send(new CancelExportTaskCommand({ taskId: id }));
@@ -54,7 +56,7 @@ export function registerCancelCommand(program: Command, io: CliIo): void {
         .option("--json", "print {\"taskId\", \"region\", \"cancelled\": true} instead of a sentence")
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (taskId: string, _opts: CancelFlags, command: Command) => {
+    addAwsOptions(addRoleArnOption(cmd)).action(async (taskId: string, _opts: CancelFlags, command: Command) => {
         await runCancel(io, taskId, command.optsWithGlobals<CancelFlags>());
     });
 }

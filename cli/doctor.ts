@@ -6,14 +6,15 @@
  */
 import { Command, Option } from "commander";
 import { validateBucketName, validateLogGroupName, validatePrefix, validatePrincipalArn } from "../policies/validate";
-import { addAwsOptions, awsClients, AwsFlags } from "./aws";
+import { accountClients, AccountFlags, addAccountOptions } from "./accounts";
+import { addAwsOptions, AwsFlags } from "./aws";
 import { CheckResult, runChecks } from "./doctor/checks";
 import { DoctorFacts } from "./doctor/facts";
 import { readFacts } from "./doctor/read";
 import { CliIo } from "./io";
 import { required } from "./policy";
 
-interface DoctorFlags extends AwsFlags {
+interface DoctorFlags extends AwsFlags, AccountFlags {
     bucket?: string;
     logGroup?: string;
     prefix?: string;
@@ -87,6 +88,16 @@ export function reportJson(facts: DoctorFacts, results: readonly CheckResult[]):
     };
 }
 
+/** `doctor --json` with account options (--role-arn, --accounts-file, --org-role-name): one report per account. */
+export interface DoctorAccountsJson {
+    /** True when no check failed in any account. */
+    ok: boolean;
+    /** Failed checks summed over the accounts. */
+    failures: number;
+    /** One report per account, in the order the accounts were selected; `sourceAccount` names each. */
+    reports: DoctorJson[];
+}
+
 /** Runs `doctor`: prints the report; throws {@link DoctorFailed} when a check fails. */
 export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
     const bucket = required(flags.bucket, "--bucket", "name the destination bucket to check");
@@ -100,10 +111,26 @@ export async function runDoctor(io: CliIo, flags: DoctorFlags): Promise<void> {
         prefix: flags.prefix === undefined ? undefined : validatePrefix(flags.prefix, "--prefix"),
         callerArn: flags.callerArn === undefined ? undefined : validatePrincipalArn(flags.callerArn, "--caller-arn"),
     };
-    const facts = await readFacts(awsClients(flags), query);
-    const results = runChecks(facts);
-    io.stdout(flags.json === true ? `${JSON.stringify(reportJson(facts, results), null, 2)}\n` : formatReport(facts, results));
-    const failures = results.filter(r => r.status === "fail").length;
+    let failures = 0;
+    const reports: DoctorJson[] = [];
+    // One report per account (--role-arn, --accounts-file, --org-role-name), each as that account's CloudWatch Logs.
+    const accounts = await accountClients(flags);
+    for (const a of accounts) {
+        const facts = await readFacts(a.clients, query);
+        const results = runChecks(facts);
+        if (flags.json === true) {
+            reports.push(reportJson(facts, results));
+        } else {
+            io.stdout(formatReport(facts, results));
+        }
+        failures += results.filter(r => r.status === "fail").length;
+    }
+    if (flags.json === true) {
+        // Without account options: one report. With them: every account's report in one document.
+        const single = accounts.length === 1 && accounts[0].account === undefined;
+        const doc: DoctorJson | DoctorAccountsJson = single ? reports[0] : { ok: failures === 0, failures, reports };
+        io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    }
     if (failures > 0) {
         throw new DoctorFailed(failures, bucket, flags.json === true);
     }
@@ -120,7 +147,7 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
         .addOption(new Option("--json", "print the report as one JSON document (see the README) instead of text"))
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (_opts: DoctorFlags, command: Command) => {
+    addAwsOptions(addAccountOptions(cmd)).action(async (_opts: DoctorFlags, command: Command) => {
         await runDoctor(io, command.optsWithGlobals<DoctorFlags>());
     });
 }

@@ -14,6 +14,7 @@ import { forCommandLine, missingProfileMessage } from "./messages";
 import { shortenSdkNodeNotice } from "./nodeNotice";
 import { registerExportPolicyKinds } from "./policy";
 import { registerDeliveryPolicyKinds } from "./policy-delivery";
+import { registerScheduleCommand } from "./schedule";
 import { registerStatusCommand } from "./status";
 import { registerVerifyCommand } from "./verify";
 
@@ -60,7 +61,7 @@ export function buildProgram(io: CliIo): Command {
     registerCancelCommand(program, io);
     registerDoctorCommand(program, io);
     registerVerifyCommand(program, io);
-    require("./schedule").registerScheduleCommand(program, io);
+    registerScheduleCommand(program, io);
     return program;
 }
 

@@ -135,12 +135,8 @@ export function validateTableName(name: string): string {
 export async function runScheduleStatus(io: CliIo, flags: ScheduleFlags, now = Date.now()): Promise<void> {
     const table = validateTableName(flags.table);
     const config = clientConfig(flags);
-    let ddb: typeof import("@aws-sdk/client-dynamodb");
-    try {
-        ddb = await import("@aws-sdk/client-dynamodb");
-    } catch {
-        throw new Error("`schedule status` needs the package @aws-sdk/client-dynamodb: run `npm install @aws-sdk/client-dynamodb` beside cwlogs-export.");
-    }
+    // Loaded here, not at the top: the other commands start without the DynamoDB client.
+    const ddb = await import("@aws-sdk/client-dynamodb");
     const client = new ddb.DynamoDBClient({ ...config });
     const items: Record<string, AttributeValue>[] = [];
     try {

@@ -7,14 +7,15 @@
 import { DescribeExportTasksCommand, ExportTask, ExportTaskStatusCode } from "@aws-sdk/client-cloudwatch-logs";
 import { Command } from "commander";
 import { ValidationError, validateBucketName, validateLogGroupName, validatePrefix } from "../policies/validate";
-import { addAwsOptions, AwsClients, awsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
+import { accountClients, AccountFlags, addAccountOptions } from "./accounts";
+import { addAwsOptions, AwsClients, awsErrorName, AwsFlags, explainAwsError } from "./aws";
 import { isoTime, parseTime } from "./export/plan";
 import { CliIo, collect } from "./io";
 
 /** The status codes DescribeExportTasks accepts. */
 export const STATUS_CODES: readonly ExportTaskStatusCode[] = ["PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "PENDING_CANCEL"];
 
-interface StatusFlags extends AwsFlags {
+interface StatusFlags extends AwsFlags, AccountFlags {
     statusCode?: string;
     logGroup?: string[];
     bucket?: string;
@@ -151,9 +152,11 @@ export function formatTable(tasks: readonly ExportTask[]): string {
     if (tasks.length === 0) {
         return "No export tasks.\n";
     }
+    const byAccount = tasks.some(t => "account" in t);
     const rows = [
-        ["TASK ID", "STATUS", "LOG GROUP", "FROM", "TO", "DESTINATION", "CREATED", "MESSAGE"],
+        [...(byAccount ? ["ACCOUNT"] : []), "TASK ID", "STATUS", "LOG GROUP", "FROM", "TO", "DESTINATION", "CREATED", "MESSAGE"],
         ...tasks.map(t => [
+            ...(byAccount ? [String((t as { account?: string }).account ?? "-")] : []),
             t.taskId ?? "-",
             t.status?.code ?? "-",
             t.logGroupName ?? "-",
@@ -173,11 +176,15 @@ export async function runStatus(io: CliIo, taskId: string | undefined, flags: St
     const id = taskId === undefined ? undefined : validateTaskId(taskId);
     const code = flags.statusCode === undefined ? undefined : validateStatusCode(flags.statusCode);
     const filter = parseTaskFilter(flags, Date.now());
-    const clients = awsClients(flags);
+    const accounts = await accountClients(flags);
+    const clients = accounts[0].clients;
     const region = await clients.region();
-    let tasks: ExportTask[];
+    const tasks: ExportTask[] = [];
     try {
-        tasks = await describeTasks(clients, id, code);
+        for (const a of accounts) {
+            // Several accounts: each task names its account (an ACCOUNT column, an "account" field in --json).
+            tasks.push(...(await describeTasks(a.clients, id, code)).map(t => (accounts.length > 1 || flags.roleArn !== undefined ? { account: a.account, ...t } : t)));
+        }
     } catch (e) {
         if (awsErrorName(e) === "ResourceNotFoundException" && id !== undefined) {
             throw new Error(`export task ${id} not found in ${region}: check the ID, --region and --profile (\`cwlogs-export status\` lists the tasks).`);
@@ -207,7 +214,7 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
         .option("--json", "print {\"exportTasks\": [...]} as DescribeExportTasks returns it, instead of a table")
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
-    addAwsOptions(cmd).action(async (taskId: string | undefined, _opts: StatusFlags, command: Command) => {
+    addAwsOptions(addAccountOptions(cmd)).action(async (taskId: string | undefined, _opts: StatusFlags, command: Command) => {
         await runStatus(io, taskId, command.optsWithGlobals<StatusFlags>());
     });
 }

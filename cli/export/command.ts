@@ -1,44 +1,57 @@
 /**
- * `cwlogs-export export --log-group NAME... --from T --to T --bucket B [--prefix P] [--chunk 1d]
- * [--stream-prefix S] [--role-arn ARN] [--state FILE] [--no-wait] [--cancel-on-interrupt]`:
- * a backfill, split into chunks, run one export task at a time through the ExportTask engine,
+ * `cwlogs-export export (--log-group NAME... | --log-group-prefix P | --log-group-pattern GLOB)
+ * --from T --to T --bucket B [--prefix P] [--chunk 1d] [--stream-prefix S]
+ * [--role-arn ARN... | --accounts-file FILE | --org-role-name NAME] [--state FILE] [--no-wait]
+ * [--dry-run] [--since-last] [--json] [--cancel-on-interrupt]`: a backfill, split into chunks, run
+ * one export task at a time per account through the ExportTask engine, accounts side by side,
  * checkpointed so that a rerun resumes it.
  */
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
-import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
 import { Timing } from "../../dynamic-providers/engine";
-import { accountOfPrincipalArn, ValidationError, validateBucketName, validateLogGroupName, validatePrefix, validateRoleArn } from "../../policies/validate";
+import { partitionOfRegion } from "../../policies/partition";
+import { ValidationError, validateBucketName, validatePrefix } from "../../policies/validate";
+import {
+    AccountFlags, AccountSelection, addAccountOptions, isMultiAccount, listOrgAccounts, mapBounded, parseAccountFlags, selectAccounts,
+} from "../accounts";
 import { addAwsOptions, AwsClients, awsClients, AwsFlags, explainAwsError } from "../aws";
-import { CliIo, EXIT } from "../io";
+import { CliIo, collect, EXIT } from "../io";
 import { required } from "../policy";
-import { BackfillResult, runBackfill } from "./backfill";
-import { chunkCount, formatDuration, isoTime, isRelativeTime, parseChunk, parseTime, planChunks } from "./plan";
-import { lockState } from "./lock";
-import { writeManifest } from "./manifest";
+import { AccountContext, AccountOutcome, exportAccount, MAX_CHUNKS } from "./account";
+import { chunkCount, formatDuration, isoTime, parseChunk, parseTime } from "./plan";
 import { Progress } from "./progress";
-import { BackfillState, checkState, ChunkState, countByStatus, defaultStatePath, JobSpec, jobKey, loadState, newState, RECOVER, saveState } from "./state";
+import { GroupSelector, parseSelector } from "./select";
+import { JobSpec } from "./state";
+import { cancelCommand, chunkLabel, formatMultiSummary, formatPlan, formatSummary, Listing, RunFacts, summaryJson } from "./summary";
 
-/** A backfill is at most this many tasks: each waits for the account's single export slot. */
-export const MAX_CHUNKS = 10_000;
+export { MAX_CHUNKS } from "./account";
+export { openState } from "./open";
+export { formatSummary, Listing } from "./summary";
 
 /** AWS's default `destinationPrefix` when none is given. */
 export const DEFAULT_PREFIX = "exportedlogs";
 
-export interface ExportFlags extends AwsFlags {
+export interface ExportFlags extends AwsFlags, Omit<AccountFlags, "roleArn"> {
     logGroup?: string[];
+    logGroupPrefix?: string[];
+    logGroupPattern?: string[];
     from?: string;
     to?: string;
     bucket?: string;
     prefix?: string;
     chunk?: string;
     streamPrefix?: string;
-    roleArn?: string;
+    /** Repeatable; a single string is read as one. */
+    roleArn?: string | string[];
     state?: string;
     wait?: boolean;
     cancelOnInterrupt?: boolean;
     json?: boolean;
+    dryRun?: boolean;
+    sinceLast?: boolean;
+    /** `--no-skip-empty` sets it `false`. */
+    skipEmpty?: boolean;
 }
 
 /** An error that carries the exit code the command line returns (after the summary was printed). */
@@ -55,18 +68,21 @@ export interface ExportHooks {
     readonly timing?: Partial<Timing>;
 }
 
-interface Parsed {
-    readonly job: JobSpec;
+/** The flags, validated. `job.logGroupNames` are the exact names (`--log-group`); prefixes and patterns are in `selector`. */
+export interface ParsedExport {
+    readonly job: Omit<JobSpec, "region">;
     readonly stateFile?: string;
+    readonly selector: GroupSelector;
+    readonly accounts: AccountSelection;
+}
+
+function roleArns(flags: ExportFlags): string[] | undefined {
+    return typeof flags.roleArn === "string" ? [flags.roleArn] : flags.roleArn;
 }
 
 /** Validates every flag (throws a ValidationError naming it) before any AWS call. */
-export function parseExportFlags(flags: ExportFlags, now: number): Omit<Parsed, "job"> & { job: Omit<JobSpec, "region"> } {
-    const groups = flags.logGroup ?? [];
-    if (groups.length === 0) {
-        throw new ValidationError("--log-group", "is required: name at least one log group to export (repeat the flag or list several).");
-    }
-    const logGroupNames = [...new Set(groups.map(g => validateLogGroupName(g, "--log-group")))];
+export function parseExportFlags(flags: ExportFlags, now: number): ParsedExport {
+    const selector = parseSelector(flags.logGroup, flags.logGroupPrefix, flags.logGroupPattern);
     const fromArg = required(flags.from, "--from", "give the start of the range (ISO-8601, ms epoch, or e.g. -7d)");
     const toArg = required(flags.to, "--to", "give the end of the range (ISO-8601, ms epoch, now, or e.g. -1d)");
     const bucket = required(flags.bucket, "--bucket", "name the destination bucket");
@@ -79,7 +95,9 @@ export function parseExportFlags(flags: ExportFlags, now: number): Omit<Parsed, 
         throw new ValidationError("--stream-prefix",
             `${JSON.stringify(flags.streamPrefix)} is not a log stream name prefix: use 1 to 512 characters without ":" or "*".`);
     }
-    const roleArn = flags.roleArn === undefined ? undefined : validateRoleArn(flags.roleArn, "--role-arn");
+    const partition = (flags.region === undefined ? undefined : partitionOfRegion(flags.region)) ?? "aws";
+    const accounts = parseAccountFlags({ ...flags, roleArn: roleArns(flags) }, partition);
+    const single = accounts.source.kind === "roles" && !isMultiAccount(accounts) ? accounts.source.roles[0].roleArn : undefined;
     const chunk = flags.chunk ?? "1d";
     const chunkMs = parseChunk(chunk);
     const from = parseTime(fromArg, "--from", now);
@@ -90,103 +108,44 @@ export function parseExportFlags(flags: ExportFlags, now: number): Omit<Parsed, 
     if (!(to > from)) {
         throw new ValidationError("--to", `must be after --from (${isoTime(from)}): swap them, or widen the range.`);
     }
-    const tasks = chunkCount(from, to, chunkMs) * logGroupNames.length;
+    const tasks = chunkCount(from, to, chunkMs) * Math.max(1, selector.names.length);
     if (tasks > MAX_CHUNKS) {
         throw new ValidationError("--chunk", `${chunk} makes ${tasks} export tasks, more than ${MAX_CHUNKS}: use a larger --chunk (e.g. 1d or 1w).`);
     }
+    if (flags.dryRun === true && flags.wait === false) {
+        throw new ValidationError("--dry-run", "and --no-wait: a dry run starts nothing; leave one of them out.");
+    }
     return {
-        job: { logGroupNames, fromArg, toArg, from, to, chunk, chunkMs, bucket, prefix, streamPrefix: flags.streamPrefix, roleArn },
+        job: {
+            logGroupNames: selector.names, fromArg, toArg, from, to, chunk, chunkMs, bucket, prefix, streamPrefix: flags.streamPrefix,
+            ...(single === undefined ? {} : { roleArn: single }),
+        },
         stateFile: flags.state,
+        selector,
+        accounts,
     };
 }
 
 /**
- * The state to run: the checkpoint of the same backfill when there is one (with the times it
- * resolved), else a fresh plan. A finished backfill with relative times starts again: `-1d` means
- * another day now.
- */
-export function openState(job: JobSpec, stateFile: string | undefined, cwd = process.cwd()): { state: BackfillState; file: string; resumed: boolean; converted?: number } {
-    const key = jobKey(job);
-    const file = stateFile ?? defaultStatePath(job.bucket, key, cwd);
-    const existing = loadState(file);
-    if (existing !== undefined && existing.key !== key) {
-        const j = existing.job as Partial<JobSpec>;
-        const what = Array.isArray(j.logGroupNames) ? `${j.logGroupNames.join(", ")} from ${j.fromArg} to ${j.toArg} into s3://${j.bucket}/${j.prefix}` : "unreadable job";
-        throw new ValidationError("--state", `${file} holds another backfill (${what}): pass another --state file, or delete this one to start over.`);
-    }
-    if (existing !== undefined) {
-        const wrong = checkState(existing, job);
-        if (wrong !== undefined) {
-            throw new ValidationError("--state", `${file} does not match the backfill this command plans: ${wrong}. It was edited or damaged and is not used: ${RECOVER}`);
-        }
-    }
-    const relative = isRelativeTime(job.fromArg) || isRelativeTime(job.toArg);
-    if (existing !== undefined && !(relative && existing.chunks.every(c => c.status === "completed"))) {
-        const { converted, ...state } = existing;
-        return { state, file, resumed: true, ...(converted === undefined ? {} : { converted }) };
-    }
-    return { state: newState(key, job, planChunks(job.logGroupNames, job.from, job.to, job.chunkMs)), file, resumed: false };
-}
-
-async function assumeRole(clients: AwsClients, roleArn: string): Promise<ClientBase["credentials"]> {
-    try {
-        const out = await clients.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "cwlogs-export" }));
-        const c = out.Credentials;
-        if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) {
-            throw new Error("no credentials returned");
-        }
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
-    } catch (e) {
-        throw new Error(`[--role-arn] cannot assume ${roleArn} (${(e as Error).name}: ${(e as Error).message}): ` +
-            "check that the role's trust policy names the caller (see `cwlogs-export policy export-caller`).");
-    }
-}
-
-async function callerAccount(clients: AwsClients, roleArn: string | undefined): Promise<string | undefined> {
-    if (roleArn !== undefined) {
-        return accountOfPrincipalArn(roleArn);
-    }
-    try {
-        return (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
-    } catch (e) {
-        throw explainAwsError(e, "GetCallerIdentity");
-    }
-}
-
-/** Preflight messages name provider arguments; the shell user typed flags. */
-function flagNames(e: unknown): Error {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const names: Record<string, string> = { destination: "--bucket", logGroupName: "--log-group", region: "--region", roleArn: "--role-arn" };
-    const message = err.message.replace(/\[(destination|logGroupName|region|roleArn)\]/g, (_, n: string) => `[${names[n]}]`);
-    return message === err.message ? err : new Error(message);
-}
-
-/** What the summary says about the exported objects. */
-export type Listing =
-    | { readonly objects: number; readonly bytes: number; readonly inTaskFolders: number; readonly truncated: boolean }
-    | { readonly error: string };
-
-/**
  * Objects and bytes under `<prefix>/` (AWS's permission-check object `aws-logs-write-test` left
- * out), and how many are in this backfill's task folders (`<prefix>/<taskId>/...`, AWS's layout).
+ * out), and how many are in the task folders of `taskIds` (`<prefix>/<taskId>/...`, AWS's layout).
  */
-async function listExported(clients: AwsClients, state: BackfillState): Promise<Listing> {
-    const ids = new Set(state.chunks.filter(c => c.status === "completed" && c.taskId !== undefined).map(c => c.taskId as string));
+async function listExported(clients: AwsClients, bucket: string, prefix: string, taskIds: ReadonlySet<string>): Promise<Listing> {
     let objects = 0;
     let bytes = 0;
     let inTaskFolders = 0;
     let token: string | undefined;
     try {
         for (let page = 0; page < 100; page++) {
-            const out = await clients.s3().send(new ListObjectsV2Command({ Bucket: state.job.bucket, Prefix: `${state.job.prefix}/`, ContinuationToken: token }));
+            const out = await clients.s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
             for (const o of out.Contents ?? []) {
-                const rest = (o.Key ?? "").slice(state.job.prefix.length + 1);
+                const rest = (o.Key ?? "").slice(prefix.length + 1);
                 if (rest.endsWith("aws-logs-write-test")) {
                     continue;
                 }
                 objects++;
                 bytes += o.Size ?? 0;
-                if (ids.has(rest.split("/")[0])) {
+                if (taskIds.has(rest.split("/")[0])) {
                     inTaskFolders++;
                 }
             }
@@ -201,47 +160,14 @@ async function listExported(clients: AwsClients, state: BackfillState): Promise<
     }
 }
 
-function size(bytes: number): string {
-    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let v = bytes;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+/** Prefixes every line of `text` with `[account] `. */
+function prefixLines(text: string, account: string): string {
+    return text.replace(/^(?=.)/gm, `[${account}] `);
 }
 
-function chunkLabel(c: ChunkState): string {
-    return `${c.logGroupName} ${isoTime(c.from)}..${isoTime(c.to)}`;
-}
-
-/** The end-of-run summary, as text. */
-export function formatSummary(state: BackfillState, file: string, r: BackfillResult, listed: Listing | undefined, elapsedMs: number): string {
-    const j = state.job;
-    const n = countByStatus(state);
-    const doneNow = n.completed - r.alreadyDone;
-    const lines = [
-        `Export of ${j.logGroupNames.length} log group${j.logGroupNames.length === 1 ? "" : "s"}, ${isoTime(j.from)}..${isoTime(j.to)} in ${j.chunk} chunks, to s3://${j.bucket}/${j.prefix}/:`,
-        `  chunks      ${state.chunks.length}: ${n.completed} completed (${doneNow} in this run, ${r.alreadyDone} before), ` +
-            `${n.failed} failed, ${n.cancelled} cancelled, ${n.running} running, ${n.pending} not started`,
-        `  tasks       ${r.created} created, ${r.adopted} adopted from an earlier run`,
-    ];
-    if (listed !== undefined) {
-        lines.push("error" in listed
-            ? `  objects     not listed (${listed.error}); the caller needs s3:ListBucket to count them`
-            : `  objects     ${listed.truncated ? "at least " : ""}${listed.objects}, ${size(listed.bytes)} under s3://${j.bucket}/${j.prefix}/` +
-                `${listed.inTaskFolders > 0 ? ` (${listed.inTaskFolders} in this backfill's task folders)` : ""}`);
-    }
-    lines.push(`  elapsed     ${formatDuration(elapsedMs)}`, `  checkpoint  ${file}`);
-    const failed = state.chunks.filter(c => c.status === "failed" || (c.status === "cancelled" && r.activeTask?.taskId !== c.taskId));
-    if (failed.length > 0) {
-        lines.push("Failed chunks (rerun the same command to try them again):");
-        for (const c of failed) {
-            lines.push(`  ${chunkLabel(c)}${c.taskId === undefined ? "" : ` task ${c.taskId}`}: ${(c.message ?? c.status).split("\n").join("\n    ")}`);
-        }
-    }
-    return `${lines.join("\n")}\n`;
+/** The flags `cancel` needs to reach the same region and profile. */
+function cancelFlags(flags: ExportFlags): string {
+    return `${flags.region === undefined ? "" : ` --region ${flags.region}`}${flags.profile === undefined ? "" : ` --profile ${flags.profile}`}`;
 }
 
 /** Runs `export`. Returns normally on success; throws an error with `exitCode` otherwise. */
@@ -249,15 +175,151 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
     const now = hooks.now ?? Date.now;
     const started = now();
     const parsed = parseExportFlags(flags, started);
-    const clients = awsClients(flags);
+    const clients = awsClients({ region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl });
     const region = await clients.region();
-    const job: JobSpec = { ...parsed.job, region };
-    const stateFile = parsed.stateFile ?? defaultStatePath(job.bucket, jobKey(job));
-    const release = lockState(stateFile);
+    const partition = partitionOfRegion(region) ?? "aws";
+    const selection = region === flags.region ? parsed.accounts : parseAccountFlags({ ...flags, roleArn: roleArns(flags) }, partition);
+    const multi = isMultiAccount(selection);
+
+    // Who the caller is (the organization's own account runs with its own credentials) and AWS's clock.
+    let caller: string | undefined;
     try {
-        await runLocked(io, flags, hooks, { job, stateFile, clients, region, started });
-    } finally {
-        release();
+        caller = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+    } catch (e) {
+        throw explainAwsError(e, "GetCallerIdentity");
+    }
+    const serverNow = clients.serverNow();
+    if (serverNow !== undefined) {
+        // AWS's time when the flags were read: the local clock then, less how far it runs ahead of AWS's.
+        const { warning } = checkToAgainstServer(parsed.job.to, started - (Date.now() - serverNow), started);
+        if (warning !== undefined) {
+            io.stderr(warning);
+        }
+    }
+    const org = selection.source.kind === "org" ? await listOrgAccounts(clients.config) : undefined;
+    const { targets, skipped: skippedAccounts } = selectAccounts(selection, org, caller, partition);
+    const roleFlag = selection.source.kind === "org" ? "--org-role-name" : selection.source.kind === "roles" ? selection.source.flag : "--role-arn";
+    const mode: RunFacts["mode"] = flags.dryRun === true ? "dry-run" : flags.wait === false ? "no-wait" : "export";
+    const json = flags.json === true;
+
+    const { logGroupNames: _names, roleArn: _role, ...shared } = parsed.job;
+    const ctx: AccountContext = {
+        job: shared, selector: parsed.selector, stateFile: parsed.stateFile, multi, roleFlag, clients, region,
+        wait: flags.wait !== false, dryRun: mode === "dry-run", sinceLast: flags.sinceLast === true, skipEmpty: flags.skipEmpty !== false,
+        cancelOnInterrupt: flags.cancelOnInterrupt === true, cancelFlags: cancelFlags(flags), signal: hooks.signal, timing: hooks.timing,
+        note: text => io.stderr(text),
+        progress: (state, account) => new Progress(state, account === undefined
+            ? { write: io.stderr, tty: io.isTTY === true, columns: io.columns, rows: io.rows }
+            // Several accounts: plain lines, each naming its account (one redrawn block per account would fight).
+            : { write: t => io.stderr(prefixLines(t, account)), tty: false }),
+    };
+    if (multi && !json) {
+        io.stderr(`Exporting from ${targets.length} account${targets.length === 1 ? "" : "s"}, ${Math.min(selection.maxAccounts, targets.length)} at a time` +
+            `${skippedAccounts.length > 0 ? ` (${skippedAccounts.length} left out: ${skippedAccounts.map(s => `${s.account} ${s.why}`).join(", ")})` : ""}.\n`);
+    }
+    let outcomes: AccountOutcome[];
+    if (!multi) {
+        outcomes = [await exportAccount(ctx, targets[0])];
+    } else {
+        const settled = await mapBounded(targets, selection.maxAccounts, async (t): Promise<AccountOutcome> => {
+            const skipped = { account: t.account, roleArn: t.roleArn, groups: [], skippedGroups: [] };
+            if (hooks.signal?.aborted === true) {
+                // Ctrl-C before this account's turn: nothing of it starts.
+                return { ...skipped, notStarted: true };
+            }
+            try {
+                return await exportAccount(ctx, t);
+            } catch (e) {
+                const error = e instanceof Error ? e : new Error(String(e));
+                if (!json) {
+                    io.stderr(`[${t.account}] ${error.message}\n`);
+                }
+                return { ...skipped, error };
+            }
+        });
+        outcomes = settled.map(r => (r as PromiseFulfilledResult<AccountOutcome>).value);
+    }
+
+    const taskIds = new Set(outcomes.flatMap(o => (o.state?.chunks ?? []).filter(c => c.status === "completed" && c.taskId !== undefined).map(c => c.taskId as string)));
+    const listed = mode === "export" && taskIds.size > 0 ? await listExported(clients, parsed.job.bucket, parsed.job.prefix, taskIds) : undefined;
+    const interrupted = outcomes.some(o => o.result?.interrupted === true || o.notStarted === true);
+    const facts: RunFacts = {
+        job: { ...parsed.job, region }, outcomes, multi, maxAccounts: Math.min(selection.maxAccounts, targets.length), mode, listed,
+        elapsedMs: now() - started, interrupted, skippedAccounts, cancelFlags: cancelFlags(flags),
+    };
+    if (json) {
+        io.stdout(`${JSON.stringify(summaryJson(facts), null, 2)}\n`);
+    } else if (mode === "dry-run") {
+        io.stdout(formatPlan(facts));
+    } else if (mode === "no-wait" && !multi && outcomes[0].result?.startedTask !== undefined) {
+        const o = outcomes[0];
+        const t = o.result?.startedTask as NonNullable<NonNullable<AccountOutcome["result"]>["startedTask"]>;
+        const done = o.state?.chunks.filter(c => c.status === "completed").length ?? 0;
+        io.stdout(`${t.alreadyRunning ? "Still running" : "Started"}: task ${t.taskId} for ${chunkLabel(t.chunk)} ` +
+            `(${done} of ${o.state?.chunks.length ?? 0} chunks done). --no-wait returns now: rerun the same command to record it and start the next chunk; ` +
+            `\`cwlogs-export status ${t.taskId}\` shows it.\n`);
+    } else if (mode === "no-wait" && multi) {
+        for (const o of outcomes) {
+            const t = o.result?.startedTask;
+            if (t !== undefined) {
+                io.stdout(`${o.account}: ${t.alreadyRunning ? "still running" : "started"} task ${t.taskId} for ${chunkLabel(t.chunk)}\n`);
+            }
+        }
+        io.stdout(formatMultiSummary(facts));
+    } else {
+        io.stdout(multi ? formatMultiSummary(facts) : formatSummary(facts));
+    }
+    throwForOutcome(facts);
+}
+
+/** The exit code and the last line on stderr. */
+function throwForOutcome(f: RunFacts): void {
+    const outcomes = f.outcomes;
+    if (!f.multi && outcomes[0].error !== undefined) {
+        throw outcomes[0].error;
+    }
+    if (f.interrupted) {
+        const running = outcomes.filter(o => o.result?.activeTask !== undefined);
+        if (!f.multi) {
+            const a = outcomes[0].result?.activeTask;
+            const what = a === undefined
+                ? "no task of this backfill was running."
+                : a.cancelled
+                    ? `task ${a.taskId} was cancelled (--cancel-on-interrupt).`
+                    : outcomes[0].activeTaskNow ?? `task ${a.taskId} is still running and finishes on its own; \`${cancelCommand(a.taskId, outcomes[0], f.cancelFlags)}\` cancels it.`;
+            throw exitError(`interrupted: no further chunk was started; ${what} Rerun the same command to resume${a !== undefined && !a.cancelled ? " (it adopts that task)" : ""}.`, EXIT.interrupted);
+        }
+        const lines = running.map(o => {
+            const a = o.result?.activeTask as { taskId: string; cancelled: boolean };
+            return a.cancelled ? `  ${o.account}: task ${a.taskId} was cancelled (--cancel-on-interrupt)`
+                : `  ${o.account}: ${o.activeTaskNow ?? `task ${a.taskId} is still running; \`${cancelCommand(a.taskId, o, f.cancelFlags)}\` cancels it`}`;
+        });
+        throw exitError(`interrupted: no further chunk was started in any account; ` +
+            `${lines.length === 0 ? "no task was running." : `tasks left running (they finish on their own):\n${lines.join("\n")}\n`}` +
+            `Rerun the same command to resume (it adopts the running tasks).`, EXIT.interrupted);
+    }
+    const stopped = outcomes.filter(o => o.result?.stoppedBy !== undefined);
+    if (!f.multi && stopped.length > 0) {
+        const j = stopped[0].state?.job as JobSpec;
+        throw exitError(`stopped: CreateExportTask was refused, so the remaining chunks were not tried. ` +
+            `\`cwlogs-export doctor --bucket ${j.bucket} --log-group ${j.logGroupNames[0]}\` checks the set-up; fix it and rerun the same command.`, EXIT.failed);
+    }
+    const failedChunks = outcomes.reduce((n, o) => n + (o.result?.failed.length ?? 0), 0);
+    const failedAccounts = outcomes.filter(o => o.error !== undefined);
+    if (failedChunks > 0 || failedAccounts.length > 0 || stopped.length > 0) {
+        const parts: string[] = [];
+        if (failedAccounts.length > 0) {
+            parts.push(`${failedAccounts.length} account${failedAccounts.length === 1 ? "" : "s"} could not run (${failedAccounts.map(o => o.account).join(", ")})`);
+        }
+        if (stopped.length > 0) {
+            parts.push(`CreateExportTask was refused in ${stopped.map(o => `${o.account} (\`cwlogs-export doctor --bucket ${f.job.bucket} ` +
+                `--log-group ${o.state?.job.logGroupNames[0] ?? "NAME"}${o.roleArn === undefined ? "" : ` --role-arn ${o.roleArn}`}\` checks its set-up)`).join(", ")}`);
+        }
+        if (failedChunks > 0) {
+            parts.push(`${failedChunks} chunk${failedChunks === 1 ? "" : "s"} failed (listed above)`);
+        }
+        const fix = failedAccounts.length > 0 || stopped.length > 0 ? "fix that and rerun" : "rerun";
+        throw exitError(`${parts.join("; ")}: ${fix} the same command to try ${failedChunks + failedAccounts.length === 1 ? "it" : "them"} again.`, EXIT.failed);
     }
 }
 
@@ -288,125 +350,34 @@ export function checkToAgainstServer(to: number, serverNow: number, localNow: nu
     return {};
 }
 
-interface Prepared {
-    readonly job: JobSpec;
-    readonly stateFile: string;
-    readonly clients: AwsClients;
-    readonly region: string;
-    readonly started: number;
-}
-
-async function runLocked(io: CliIo, flags: ExportFlags, hooks: ExportHooks, p: Prepared): Promise<void> {
-    const { job, clients, region, started } = p;
-    const now = hooks.now ?? Date.now;
-    const { state, file, converted } = openState(job, p.stateFile);
-    if (converted !== undefined) {
-        io.stderr(`note: ${file} was written by an earlier cwlogs-export (checkpoint version ${converted}, inclusive chunk ends); ` +
-            "it is read as the same chunks with exclusive ends and rewritten in the current format.\n");
-    }
-
-    const credentials = job.roleArn === undefined ? undefined : await assumeRole(clients, job.roleArn);
-    const base: ClientBase = {
-        region, endpoint: clients.config.endpoint,
-        ...(credentials === undefined ? { profile: clients.config.profile } : { credentials }),
-    };
-    const account = await callerAccount(clients, job.roleArn);
-    const serverNow = clients.serverNow();
-    if (serverNow !== undefined) {
-        // AWS's time when the flags were read: the local clock then, less how far it runs ahead of AWS's.
-        const { warning } = checkToAgainstServer(job.to, started - (Date.now() - serverNow), started);
-        if (warning !== undefined) {
-            io.stderr(warning);
-        }
-    }
-    if (state.chunks.some(c => c.status !== "completed")) {
-        for (const group of state.job.logGroupNames) {
-            try {
-                await preflight(base, region, group, state.job.bucket);
-            } catch (e) {
-                throw flagNames(e);
-            }
-        }
-    }
-    const api = await logsExportApi(base);
-    const progress = new Progress(state, { write: io.stderr, tty: io.isTTY === true, columns: io.columns });
-    let result: BackfillResult;
-    try {
-        result = await runBackfill({
-            api, state,
-            save: s => saveState(file, s),
-            file,
-            queueKey: `${account ?? "?"}:${region}`,
-            wait: flags.wait !== false,
-            signal: hooks.signal,
-            cancelOnInterrupt: flags.cancelOnInterrupt === true,
-            onEvent: e => progress.onEvent(e),
-            explain: { bucket: state.job.bucket, region, account, roleArn: job.roleArn },
-            timing: hooks.timing,
-        });
-    } catch (e) {
-        throw e instanceof ValidationError ? e : explainAwsError(e, "export");
-    } finally {
-        progress.finish();
-    }
-    await writeManifest(clients.s3(), state, file, io.stderr);
-
-    if (result.startedTask !== undefined) {
-        const t = result.startedTask;
-        const n = countByStatus(state);
-        io.stdout(`${t.alreadyRunning ? "Still running" : "Started"}: task ${t.taskId} for ${chunkLabel(t.chunk)} ` +
-            `(${n.completed} of ${state.chunks.length} chunks done). --no-wait returns now: rerun the same command to record it and start the next chunk; ` +
-            `\`cwlogs-export status ${t.taskId}\` shows it.\n`);
-        return;
-    }
-    const listed = state.chunks.some(c => c.status === "completed") ? await listExported(clients, state) : undefined;
-    const summary = formatSummary(state, file, result, listed, now() - started);
-    io.stdout(flags.json === true ? `${JSON.stringify({
-        stateFile: file, job: state.job, counts: countByStatus(state), created: result.created, adopted: result.adopted,
-        alreadyDone: result.alreadyDone, objects: listed, interrupted: result.interrupted, activeTask: result.activeTask,
-        failed: result.failed.map(c => ({ logGroupName: c.logGroupName, from: c.from, to: c.to, taskId: c.taskId, status: c.status, message: c.message })),
-    }, null, 2)}\n` : summary);
-
-    if (result.interrupted) {
-        const a = result.activeTask;
-        const what = a === undefined
-            ? "no task of this backfill was running."
-            : a.cancelled
-                ? `task ${a.taskId} was cancelled (--cancel-on-interrupt).`
-                : `task ${a.taskId} is still running and finishes on its own; \`cwlogs-export cancel ${a.taskId}\` cancels it.`;
-        throw exitError(`interrupted: no further chunk was started; ${what} Rerun the same command to resume${a !== undefined && !a.cancelled ? " (it adopts that task)" : ""}.`, EXIT.interrupted);
-    }
-    if (result.stoppedBy !== undefined) {
-        throw exitError(`stopped: CreateExportTask was refused, so the remaining chunks were not tried. ` +
-            `\`cwlogs-export doctor --bucket ${state.job.bucket} --log-group ${state.job.logGroupNames[0]}\` checks the set-up; fix it and rerun the same command.`, EXIT.failed);
-    }
-    if (result.failed.length > 0) {
-        throw exitError(`${result.failed.length} chunk${result.failed.length === 1 ? "" : "s"} failed (listed above): rerun the same command to try ${result.failed.length === 1 ? "it" : "them"} again.`, EXIT.failed);
-    }
-}
-
 /** Registers `export` on `program`; SIGINT (Ctrl-C) stops the backfill cleanly. */
 export function registerExportCommand(program: Command, io: CliIo): void {
     const cmd = program.command("export")
         .description("export log groups to S3 over a time range, in chunks, one export task at a time; resumable")
         .addOption(new Option("--log-group <name...>", "log group(s) to export (repeat the flag or list several)"))
+        .addOption(new Option("--log-group-prefix <prefix>", "also export every log group whose name starts with this (repeatable)").argParser(collect))
+        .addOption(new Option("--log-group-pattern <glob>", "also export every log group matching this glob: * any characters but /, ** any, ? one (e.g. '/aws/lambda/*-prod'; repeatable)").argParser(collect))
         .addOption(new Option("--from <time>", "start of the range: ISO-8601 (2026-11-01T00:00:00Z, 2026-11-01), ms epoch, or relative (-7d, -12h)"))
         .addOption(new Option("--to <time>", "end of the range, exclusive: same forms, or now"))
         .addOption(new Option("--bucket <name>", "destination bucket, in the log groups' region"))
         .addOption(new Option("--prefix <prefix>", `key prefix of the exported objects (default: ${DEFAULT_PREFIX}, AWS's default)`))
         .addOption(new Option("--chunk <size>", "one export task per chunk: hour, day, week or a duration (30m, 6h, 2d)").default("1d"))
         .addOption(new Option("--stream-prefix <prefix>", "export only log streams whose name starts with this"))
-        .addOption(new Option("--role-arn <arn>", "assume this role for the export calls (cross-account caller; CloudWatch Logs User Guide, S3ExportTasks.html)"))
-        .addOption(new Option("--state <file>", "checkpoint file (default: ./.cwlogs-export/<bucket>-<hash>.json)"))
+        .addOption(new Option("--state <file>", "checkpoint file (default: ./.cwlogs-export/<bucket>-<hash>.json); with several accounts, " +
+            "one per account beside it: <file>.<account>.json"))
         .addOption(new Option("--no-wait", "start the next chunk's task (or report the running one) and return without waiting"))
-        .addOption(new Option("--cancel-on-interrupt", "on Ctrl-C, cancel the running task instead of leaving it to finish"))
-        .addOption(new Option("--json", "print the summary as JSON"))
+        .addOption(new Option("--dry-run", "print the plan (accounts, log groups, chunks, tasks to create, tasks already done) and create nothing"))
+        .addOption(new Option("--since-last", "start each log group where its last completed export in the checkpoint ended (for a cron of --from -1d --to now)"))
+        .addOption(new Option("--no-skip-empty", "export every selected log group, also those whose timestamps show no events in the range"))
+        .addOption(new Option("--cancel-on-interrupt", "on Ctrl-C, cancel the running tasks instead of leaving them to finish"))
+        .addOption(new Option("--json", "print the summary (or the plan, or the started task) as one JSON document on stdout; progress stays on stderr"))
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
+    addAccountOptions(cmd, { concurrency: true });
     addAwsOptions(cmd).action(async (_opts: ExportFlags, command: Command) => {
         const controller = new AbortController();
         const onSigint = (): void => {
-            io.stderr("\nCtrl-C: stopping after the current step; no new chunk will start (Ctrl-C again quits at once).\n");
+            io.stderr("\nCtrl-C: stopping after the current step; no new chunk will start in any account (Ctrl-C again quits at once).\n");
             controller.abort();
         };
         process.once("SIGINT", onSigint);

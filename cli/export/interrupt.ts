@@ -9,8 +9,8 @@ import { ExportApi, ExportTaskInfo } from "../../dynamic-providers/engine/types"
 export const INTERRUPT_LOOKUP_MS = 5_000;
 
 /** The sentence for a task whose status was read now (`info`), or could not be (`error`). Pure. */
-export function interruptedTaskSentence(taskId: string, now: { info?: ExportTaskInfo; error?: string }): string {
-    const cancel = `\`cwlogs-export cancel ${taskId}\``;
+export function interruptedTaskSentence(taskId: string, now: { info?: ExportTaskInfo; error?: string }, cancelCommand = `cwlogs-export cancel ${taskId}`): string {
+    const cancel = `\`${cancelCommand}\``;
     const code = now.info?.statusCode;
     if (code === "PENDING" || code === "RUNNING") {
         return `task ${taskId} is still ${code} and finishes on its own; ${cancel} cancels it.`;
@@ -29,9 +29,11 @@ export function interruptedTaskSentence(taskId: string, now: { info?: ExportTask
 /**
  * Reads the task's status now (at most {@link INTERRUPT_LOOKUP_MS}) and returns the sentence for it.
  * Call it where `export` reports an interrupted run with a task that was not cancelled, with the
- * run's own API (the assumed role's, with --role-arn). Never throws.
+ * run's own API (the assumed role's, with --role-arn), and the `cancel` command that reaches the
+ * task (with its --role-arn, --region, --profile). Never throws.
  */
-export async function describeInterruptedTask(api: Pick<ExportApi, "describeExportTasks">, taskId: string, timeoutMs = INTERRUPT_LOOKUP_MS): Promise<string> {
+export async function describeInterruptedTask(api: Pick<ExportApi, "describeExportTasks">, taskId: string, timeoutMs = INTERRUPT_LOOKUP_MS,
+    cancelCommand?: string): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<{ error: string }>(resolve => {
         timer = setTimeout(() => resolve({ error: `no answer in ${timeoutMs / 1000} s` }), timeoutMs);
@@ -40,7 +42,7 @@ export async function describeInterruptedTask(api: Pick<ExportApi, "describeExpo
         .then(page => ({ info: page.tasks.find(t => t.taskId === taskId) }))
         .catch((e: unknown) => ({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
     try {
-        return interruptedTaskSentence(taskId, await Promise.race([lookup, timeout]));
+        return interruptedTaskSentence(taskId, await Promise.race([lookup, timeout]), cancelCommand);
     } finally {
         clearTimeout(timer);
     }

@@ -139,6 +139,21 @@ export function planChunks(logGroupNames: readonly string[], from: number, to: n
     return chunks;
 }
 
+/**
+ * The chunks of a job: {@link planChunks} per log group, from the group's own start when
+ * `groupFrom` gives one (`--since-last`); a group whose start is at or past `to` has none.
+ */
+export function planJobChunks(job: { readonly logGroupNames: readonly string[]; readonly from: number; readonly to: number; readonly chunkMs: number;
+    readonly groupFrom?: Readonly<Record<string, number>> }): Chunk[] {
+    if (job.groupFrom === undefined) {
+        return planChunks(job.logGroupNames, job.from, job.to, job.chunkMs);
+    }
+    return job.logGroupNames.flatMap(g => {
+        const from = Math.max(job.from, job.groupFrom?.[g] ?? job.from);
+        return from < job.to ? planChunks([g], from, job.to, job.chunkMs) : [];
+    });
+}
+
 /** `2026-11-01T00:00:00Z`, dropping zero milliseconds. */
 export function isoTime(ms: number): string {
     return new Date(ms).toISOString().replace(/\.000Z$/, "Z");

@@ -14,7 +14,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError } from "../../policies/validate";
-import { Chunk, chunkTaskName, isoTime, isRelativeTime, planChunks } from "./plan";
+import { Chunk, chunkTaskName, isoTime, isRelativeTime, planJobChunks } from "./plan";
 
 /** What the user asked for; two runs with the same spec are the same backfill. */
 export interface JobSpec {
@@ -32,6 +32,11 @@ export interface JobSpec {
     readonly streamPrefix?: string;
     readonly region: string;
     readonly roleArn?: string;
+    /**
+     * `--since-last`: where each log group starts instead of `from` (the end of its last completed
+     * export); a group at or past `to` has no chunk. Not part of the key: it continues the same backfill.
+     */
+    readonly groupFrom?: Readonly<Record<string, number>>;
 }
 
 /** Where a chunk is. `running`: a task was created (or adopted) and may still be active. */
@@ -167,7 +172,7 @@ export function checkState(state: BackfillState, job: JobSpec): string | undefin
     }
     let planned: Chunk[];
     try {
-        planned = planChunks(saved.logGroupNames, saved.from, saved.to, saved.chunkMs);
+        planned = planJobChunks(saved as JobSpec);
     } catch {
         return "its range is empty";
     }

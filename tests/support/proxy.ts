@@ -33,6 +33,12 @@ export interface ProxyOptions {
      */
     slowPolls?: { accessKeyId: string; ms: number };
     /**
+     * Enforce the one-active-task limit per account, as AWS does, instead of over all requests: the
+     * account of a request is the one moto derives from the role ARN its credentials were assumed
+     * from (AssumeRole answers seen by this proxy), else the default account. Defaults to `false`.
+     */
+    limitPerAccount?: boolean;
+    /**
      * How long the task named `taskName` is held RUNNING, instead of `holdMs` (e.g. +-50% around a
      * mean, for benchmarks of uneven tasks). Defaults to none (every task `holdMs`).
      */
@@ -62,6 +68,9 @@ export interface SynthesizedTask {
     completionTime: number;
 }
 
+/** The account of requests signed with keys this proxy did not see AssumeRole return (moto's default). */
+export const PROXY_DEFAULT_ACCOUNT = "123456789012";
+
 interface Tracked {
     taskId: string;
     taskName: string;
@@ -69,6 +78,8 @@ interface Tracked {
     /** How long it is held RUNNING. */
     holdMs: number;
     cancelled: boolean;
+    /** The account the task was created in (see {@link ProxyOptions.limitPerAccount}). */
+    account: string;
     /** When set, the task ends FAILED with this message instead of COMPLETED. */
     failWith?: string;
 }
@@ -89,7 +100,13 @@ export interface Proxy {
     /** Every Logs operation the proxy received, in order. */
     readonly seen: Seen[];
     /** CreateExportTask calls forwarded to moto, with the task name and id moto returned. */
-    readonly created: { taskName: string; taskId: string; at: number }[];
+    readonly created: { taskName: string; taskId: string; at: number; account: string }[];
+    /** Highest number of simultaneously active tasks seen at any create, per account. */
+    maxActiveByAccount: Record<string, number>;
+    /** AssumeRole of this role ARN is answered AccessDenied (every time, until {@link Proxy.clear}). */
+    denyAssumeRole(roleArn: string): void;
+    /** The account a request signed with `accessKeyId` acts in, as far as this proxy knows. */
+    accountOfKey(accessKeyId: string): string;
     /** LimitExceededException answers sent. */
     limitRejections: number;
     /** Highest number of simultaneously active tasks seen at any create. */
@@ -144,6 +161,13 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     /** Creates forwarded to moto and not answered yet: they hold the slot too (concurrent creates race). */
     let creating = 0;
     const activeNow = (): number => creating + [...tracked.values()].filter(t => isActive(t, Date.now())).length;
+    const accountByKey = new Map<string, string>();
+    const deniedRoles = new Set<string>();
+    const creatingIn = new Map<string, number>();
+    const accountOfKey = (key: string): string => accountByKey.get(key) ?? PROXY_DEFAULT_ACCOUNT;
+    const accountOf = (req: http.IncomingMessage): string => accountOfKey(/Credential=([^/\s]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "");
+    const activeIn = (account: string): number => (creatingIn.get(account) ?? 0)
+        + [...tracked.values()].filter(t => t.account === account && isActive(t, Date.now())).length;
 
     const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
         new Promise((resolve, reject) => {
@@ -224,22 +248,26 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         }
         const now = Date.now();
         if (operation === "CreateExportTask") {
+            const account = accountOf(req);
             const active = activeNow();
-            if (active > 0 && proxy.options.enforceLimit) {
+            const inAccount = activeIn(account);
+            if ((proxy.options.limitPerAccount ? inAccount : active) > 0 && proxy.options.enforceLimit) {
                 proxy.limitRejections++;
                 entry.status = 400;
                 return jsonError(res, 400, "LimitExceededException", "Resource limit exceeded.");
             }
             creating++;
-            const r = await forward(req, body).finally(() => { creating--; });
+            creatingIn.set(account, (creatingIn.get(account) ?? 0) + 1);
+            const r = await forward(req, body).finally(() => { creating--; creatingIn.set(account, (creatingIn.get(account) ?? 1) - 1); });
             if (r.status === 200) {
                 const taskId = String((JSON.parse(r.body.toString()) as { taskId: string }).taskId);
                 const taskName = String(input.taskName ?? "");
                 const fail = failures.find(f => taskName.startsWith(f.prefix));
                 const holdMs = proxy.options.holdFor?.(taskName) ?? proxy.options.holdMs;
-                tracked.set(taskId, { taskId, taskName, createdAt: Date.now(), holdMs, cancelled: false, failWith: fail?.message });
-                proxy.created.push({ taskName, taskId, at: Date.now() });
+                tracked.set(taskId, { taskId, taskName, createdAt: Date.now(), holdMs, cancelled: false, failWith: fail?.message, account });
+                proxy.created.push({ taskName, taskId, at: Date.now(), account });
                 proxy.maxActive = Math.max(proxy.maxActive, active + 1);
+                proxy.maxActiveByAccount[account] = Math.max(proxy.maxActiveByAccount[account] ?? 0, inAccount + 1);
             }
             entry.status = r.status;
             if (fault === "drop-after-forward") {
@@ -306,13 +334,22 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             }
             if (/(^|&)Action=AssumeRole(&|$)/.test(body.toString()) || target.endsWith(".AssumeRole")) {
                 proxy.seen.push({ operation: "AssumeRole", at: Date.now() });
-                if (faults.get("AssumeRole")?.shift() === "access-denied") {
+                const roleArn = new URLSearchParams(body.toString()).get("RoleArn") ?? "";
+                if (faults.get("AssumeRole")?.shift() === "access-denied" || deniedRoles.has(roleArn)) {
                     const xml = '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
                         "<Message>User is not authorized to perform: sts:AssumeRole (injected)</Message></Error><RequestId>proxy</RequestId></ErrorResponse>";
                     res.writeHead(403, { "content-type": "text/xml", "content-length": Buffer.byteLength(xml) });
                     res.end(xml);
                     return;
                 }
+                // moto acts in the role's account for the credentials it returns: remember which.
+                const assumed = await forward(req, body);
+                const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(assumed.body.toString())?.[1];
+                const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+                if (key !== undefined && account !== undefined) {
+                    accountByKey.set(key, account);
+                }
+                return send(res, assumed.status, assumed.headers, assumed.body);
             }
             const r = await forward(req, body);
             return send(res, r.status, r.headers, r.body);
@@ -332,9 +369,15 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         created: [],
         limitRejections: 0,
         maxActive: 0,
+        maxActiveByAccount: {},
+        denyAssumeRole(roleArn) {
+            deniedRoles.add(roleArn);
+        },
+        accountOfKey,
         options: {
             holdMs: options.holdMs ?? 0, enforceLimit: options.enforceLimit ?? true, dateOffsetMs: options.dateOffsetMs ?? 0, slowPolls: options.slowPolls,
             holdFor: options.holdFor, paging: options.paging ?? false, listOrder: options.listOrder ?? "oldest-first",
+            limitPerAccount: options.limitPerAccount ?? false,
         },
         synthesize(tasks) {
             for (const t of tasks) {
@@ -367,6 +410,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             proxy.created.length = 0;
             proxy.limitRejections = 0;
             proxy.maxActive = 0;
+            proxy.maxActiveByAccount = {};
+            deniedRoles.clear();
         },
         stop: () => new Promise<void>(resolve => {
             for (const s of sockets) {
