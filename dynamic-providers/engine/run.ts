@@ -237,6 +237,9 @@ function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | un
         () => api.describeExportTasks({ statusCode: "COMPLETED", limit: 50, nextToken: token })), notBefore);
 }
 
+/** How far AWS's clock (a task's creationTime) may be behind ours, for a status check by the index. */
+const CHECK_CLOCK_MARGIN_MS = 3600_000;
+
 /** How old a status check's read of the index may be to stand for the lookup before the next create. */
 const FRESH_READ_MS = 2_000;
 
@@ -255,10 +258,12 @@ async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, p
  * lookup. Otherwise (no index, or past the window, where a FAILED task would never show up there)
  * DescribeExportTasks by id.
  */
-async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean): Promise<{ seen?: ExportTaskInfo; listed: boolean }> {
+async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean, createdAt: number): Promise<{ seen?: ExportTaskInfo; listed: boolean }> {
     const ix = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey);
     if (byIndex && ix?.scanned === true) {
-        await readIndex(c, api, ix, undefined);
+        // Only tasks as new as ours: listed newest first, the head of the list, never a deeper read
+        // of the history (an hour's margin for the difference between AWS's clock and ours).
+        await readIndex(c, api, ix, createdAt - CHECK_CLOCK_MARGIN_MS);
         const done = ix.byId.get(taskId);
         if (done !== undefined) {
             ix.freshAt = Date.now();
@@ -390,7 +395,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         await c.sleep(delay);
         const checkedAt = c.now();
         const inWindow = estimate !== undefined && checkedAt - origin <= estimate.highMs;
-        const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false);
+        const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false, origin);
         if (!check.listed) {
             lastActiveAt = checkedAt;
             byIndexSince = true;

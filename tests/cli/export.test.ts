@@ -4,24 +4,22 @@
  * and as a real child process where a kill or a Ctrl-C (SIGINT) is what is tested.
  */
 import {
-    CloudWatchLogsClient, CreateExportTaskCommand, CreateLogGroupCommand, CreateLogStreamCommand, DescribeExportTasksCommand, ExportTask,
+    CancelExportTaskCommand, CloudWatchLogsClient, CreateExportTaskCommand, CreateLogGroupCommand, CreateLogStreamCommand, DescribeExportTasksCommand, ExportTask,
     PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
 import { BackfillState, loadState } from "../../cli/export/state";
-import { runCli } from "../support/cli";
+import { runCli, spawnCli } from "../support/cli";
 import { replaceEnv } from "../support/env";
 import { assumeRole, Fixtures, fixtures, listKeys, readGz, seedExport } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const REGION = "us-east-1";
 const BUCKET = "backfill-bucket";
 const H = 3_600_000;
@@ -91,17 +89,6 @@ describe("cwlogs-export export (moto + proxy)", function () {
     async function tasksOf(prefix: string): Promise<ExportTask[]> {
         const out = await f.logs.send(new DescribeExportTasksCommand({}));
         return (out.exportTasks ?? []).filter(t => t.destinationPrefix === prefix);
-    }
-
-    function spawnCli(argv: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"), ...argv], {
-            cwd: ROOT, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
-        });
-        const out = { stdout: "", stderr: "" };
-        child.stdout?.on("data", (d: Buffer) => { out.stdout += d.toString(); });
-        child.stderr?.on("data", (d: Buffer) => { out.stderr += d.toString(); });
-        const exit = new Promise<number | null>(resolve => child.on("exit", code => resolve(code)));
-        return { child, out, exit };
     }
 
     async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -192,7 +179,7 @@ describe("cwlogs-export export (moto + proxy)", function () {
         const taskId = await until("the first task", () => readState("sigint")?.chunks[0].taskId);
         run.child.kill("SIGINT");
         assert.strictEqual(await run.exit, 130, run.out.stderr);
-        assert.match(run.out.stderr, new RegExp(`task ${taskId} is still running .*\`cwlogs-export cancel ${taskId}\` cancels it`));
+        assert.match(run.out.stderr, new RegExp(`task ${taskId} is still RUNNING and finishes on its own; \`cwlogs-export cancel ${taskId}\` cancels it\\.`));
         assert.match(run.out.stderr, /Rerun the same command to resume \(it adopts that task\)/);
         assert.strictEqual(proxy.count("CancelExportTask"), 0);
         assert.strictEqual(proxy.active(), 1);
@@ -261,16 +248,34 @@ describe("cwlogs-export export (moto + proxy)", function () {
     });
 
     it("waits for a foreign task that holds the account's slot instead of failing", async () => {
-        proxy.options.holdMs = 1200;
-        const sdk = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: REGION, credentials: moto.credentials });
-        const foreign = await sdk.send(new CreateExportTaskCommand({
-            taskName: "someone-else", logGroupName: "/app/api", from: DAY0, to: DAY0 + H, destination: BUCKET, destinationPrefix: "elsewhere",
-        }));
-        const r = await runCli(...args("queued", ["/app/web"], 1));
-        assert.strictEqual(r.code, 0, r.stderr);
-        assert.match(r.stderr, new RegExp(`waiting: task ${foreign.taskId} holds the account's one active export slot`));
-        assert.ok(proxy.limitRejections >= 1);
-        assert.strictEqual(proxy.maxActive, 1);
+        // The foreign task runs until the command has met it (no race with the command's start-up),
+        // then ends; the command's own task follows it.
+        proxy.options.holdFor = name => (name === "someone-else" ? 120_000 : 100);
+        try {
+            const sdk = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: REGION, credentials: moto.credentials });
+            const foreign = await sdk.send(new CreateExportTaskCommand({
+                taskName: "someone-else", logGroupName: "/app/api", from: DAY0, to: DAY0 + H, destination: BUCKET, destinationPrefix: "elsewhere",
+            }));
+            const run = runCli(...args("queued", ["/app/web"], 1));
+            // Its CreateExportTask refused, the command lists the active tasks: it has seen the holder.
+            const sawHolder = (): boolean => {
+                const refused = proxy.seen.findIndex(e => e.operation === "CreateExportTask" && e.status === 400);
+                return refused >= 0 && proxy.seen.slice(refused).some(e => e.operation === "DescribeExportTasks" && e.statusCode === "RUNNING" && e.status === 200);
+            };
+            const deadline = Date.now() + 60_000;
+            while (!sawHolder() && Date.now() < deadline) {
+                await new Promise(resolve => setTimeout(resolve, 20));
+            }
+            assert.ok(proxy.limitRejections >= 1, "the command's CreateExportTask met the foreign task");
+            await sdk.send(new CancelExportTaskCommand({ taskId: foreign.taskId }));
+            const r = await run;
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.match(r.stderr, new RegExp(`waiting: task ${foreign.taskId} holds the account's one active export slot`), r.stderr);
+            assert.strictEqual(proxy.maxActive, 1);
+            assert.strictEqual((await tasksOf("queued")).length, 1, "the command's task was created once the slot was free");
+        } finally {
+            proxy.options.holdFor = undefined;
+        }
     });
 
     it("--role-arn makes the export calls as the assumed role, in the role's account (seed 003's caller role)", async () => {

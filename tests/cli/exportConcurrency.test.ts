@@ -6,20 +6,19 @@
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as assert from "assert";
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
 import { BackfillState } from "../../cli/export/state";
 import { preflight } from "../../dynamic-providers/aws";
-import { runCli } from "../support/cli";
+import { runCli, spawnCli } from "../support/cli";
 import { replaceEnv } from "../support/env";
 import { fixtures } from "../support/exportFixtures";
 import { Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const BUCKET = "race-bucket";
 const GROUP = "/app/race";
 const H = 3_600_000;
@@ -64,16 +63,6 @@ describe("cwlogs-export export: concurrent runs, checked checkpoints, clocks, en
         "export", "--log-group", GROUP, "--from", iso(DAY0), "--to", iso(DAY0 + hours * H), "--bucket", BUCKET,
         "--prefix", prefix, "--chunk", "hour", "--state", path.join(dir, state), ...extra,
     ];
-
-    function spawnCli(argv: string[], env: Record<string, string> = {}): { out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"), ...argv], {
-            cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
-        });
-        const out = { stdout: "", stderr: "" };
-        child.stdout?.on("data", (d: Buffer) => { out.stdout += d.toString(); });
-        child.stderr?.on("data", (d: Buffer) => { out.stderr += d.toString(); });
-        return { out, exit: new Promise(resolve => child.on("exit", code => resolve(code))) };
-    }
 
     /** CreateExportTask calls forwarded to moto, per task name. */
     const createsPerName = (): Record<string, number> => {

@@ -9,18 +9,16 @@ import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } fr
 import { CreateAccountCommand, CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BackfillState } from "../../cli/export/state";
-import { runCli } from "../support/cli";
+import { BackfillState, loadState } from "../../cli/export/state";
+import { runCli, spawnCli } from "../support/cli";
 import { replaceEnv } from "../support/env";
 import { assumeRole, fixtures } from "../support/exportFixtures";
 import { MOTO_ACCOUNT, Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy } from "../support/proxy";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const REGION = "us-east-1";
 const BUCKET = "org-exports";
 const ROLE = "OrganizationAccountAccessRole";
@@ -92,8 +90,9 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         "--prefix", name, "--chunk", "hour", "--state", path.join(dir, `${name}.json`), ...extra,
     ];
     const stateOf = (name: string, account: string): BackfillState | undefined => {
+        // The checkpoint is a snapshot plus its journal: read it as the command does.
         try {
-            return JSON.parse(fs.readFileSync(path.join(dir, `${name}.${account}.json`), "utf8")) as BackfillState;
+            return loadState(path.join(dir, `${name}.${account}.json`));
         } catch {
             return undefined;
         }
@@ -106,16 +105,6 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         }
         return n;
     };
-
-    function spawnCli(argv: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"), ...argv], {
-            cwd: ROOT, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"],
-        });
-        const out = { stdout: "", stderr: "" };
-        child.stdout?.on("data", (d: Buffer) => { out.stdout += d.toString(); });
-        child.stderr?.on("data", (d: Buffer) => { out.stderr += d.toString(); });
-        return { child, out, exit: new Promise(resolve => child.on("exit", code => resolve(code))) };
-    }
 
     async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 30_000): Promise<T> {
         const deadline = Date.now() + timeoutMs;
@@ -226,7 +215,7 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         assert.strictEqual(await run.exit, 130, run.out.stderr);
         for (const [i, id] of ids.entries()) {
             const a = members[i];
-            assert.ok(run.out.stderr.includes(`  ${a}: task ${id} is still running; \`cwlogs-export cancel ${id} --role-arn ${roleOf(a)}\` cancels it`), run.out.stderr);
+            assert.ok(run.out.stderr.includes(`  ${a}: task ${id} is still RUNNING and finishes on its own; \`cwlogs-export cancel ${id} --role-arn ${roleOf(a)}\` cancels it.`), run.out.stderr);
         }
         assert.match(run.out.stderr, /Rerun the same command to resume \(it adopts the running tasks\)\.\n$/);
         assert.strictEqual(proxy.created.length, 2, "no further chunk started after Ctrl-C");
@@ -255,7 +244,7 @@ describe("cwlogs-export export over many accounts (moto Organizations + STS, pro
         run.child.kill("SIGINT");
         assert.strictEqual(await run.exit, 130, run.out.stderr);
         assert.match(run.out.stdout, new RegExp(`^  ${members[2]}  not started \\(Ctrl-C came before its turn\\)$`, "m"));
-        assert.ok(run.out.stderr.includes(`  ${members[0]}: task ${id} is still running;`), run.out.stderr);
+        assert.ok(run.out.stderr.includes(`  ${members[0]}: task ${id} is still RUNNING and finishes on its own;`), run.out.stderr);
         assert.deepStrictEqual(proxy.created.map(c => c.account), [members[0]]);
         assert.strictEqual(stateOf("turns", members[2]), undefined, "no checkpoint for the account that never started");
     });

@@ -4,7 +4,7 @@
  * is replayed through a terminal-screen model. The block must keep within the screen (never ask to
  * move the cursor above the top row) and leave no stale bar lines behind the summary.
  */
-import { CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import * as assert from "assert";
 import * as fs from "fs";
@@ -35,8 +35,12 @@ describe("export progress under a 15-row pseudo-terminal (25 log groups)", funct
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "cwlogs-pty-test-"));
         const f = fixtures(moto.endpoint, moto.credentials);
         await f.s3.send(new CreateBucketCommand({ Bucket: "pty-bucket" }));
+        // Each group holds an event in the hour exported (groups without one would be skipped as empty).
         for (let i = 0; i < 25; i++) {
-            await f.logs.send(new CreateLogGroupCommand({ logGroupName: `/svc/group-${String(i).padStart(2, "0")}` }));
+            const logGroupName = `/svc/group-${String(i).padStart(2, "0")}`;
+            await f.logs.send(new CreateLogGroupCommand({ logGroupName }));
+            await f.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: "s" }));
+            await f.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: "s", logEvents: [{ timestamp: DAY0 + 60_000, message: `event ${i}` }] }));
         }
     });
 

@@ -11,11 +11,11 @@ import * as os from "os";
 import * as path from "path";
 import { chunkTaskName } from "../../cli/export/plan";
 import { clientBase, logsExportApi } from "../../dynamic-providers/aws";
-import { awsTo, ExportApi, ExportRequest, forgetTaskIndexes, runExport } from "../../dynamic-providers/engine";
+import { awsTo, ExportApi, ExportRequest, forgetDurations, forgetTaskIndexes, recordDuration, runExport } from "../../dynamic-providers/engine";
 import { runCli } from "../support/cli";
 import { replaceEnv } from "../support/env";
 import { fixtures, seedExport } from "../support/exportFixtures";
-import { Moto, startMoto } from "../support/moto";
+import { MOTO_ACCOUNT, Moto, startMoto } from "../support/moto";
 import { Proxy, startProxy, SynthesizedTask } from "../support/proxy";
 
 const H = 3_600_000;
@@ -103,24 +103,35 @@ describe("adoption among 5,000 old tasks, listed oldest first and newest first (
             assert.strictEqual(proxy.created.length, 2, "nothing exported twice");
         });
 
-        it(`CLI, listed ${order}: without its checkpoint, a rerun adopts the chunk a crashed run finished and creates the others once`, async () => {
-            proxy.clear();
-            proxy.options.listOrder = order;
-            forgetTaskIndexes();
-            proxy.synthesize(oldTasks(OLD, DAY0 - 2 * H));
-            const prefix = `cli-${order}`;
-            const chunk = { logGroupName: GROUP, from: DAY0 + H, to: DAY0 + 2 * H };
-            const crashed = await api.createExportTask({ ...chunk, taskName: chunkTaskName(chunk), destination: BUCKET, destinationPrefix: prefix });
-            const run = await runCli("export", "--log-group", GROUP, "--from", iso(DAY0), "--to", iso(DAY0 + 3 * H), "--bucket", BUCKET,
-                "--prefix", prefix, "--chunk", "hour", "--state", path.join(dir, `${order}.json`));
-            assert.strictEqual(run.code, 0, run.stderr);
-            const names = proxy.created.map(c => c.taskName).sort();
-            assert.deepStrictEqual(names, [0, 1, 2].map(k => chunkTaskName({ logGroupName: GROUP, from: DAY0 + k * H, to: DAY0 + (k + 1) * H })).sort());
-            assert.strictEqual(proxy.created.filter(c => c.taskId === crashed).length, 1, "the crashed run's task, created once");
-            const describes = proxy.count("DescribeExportTasks");
-            const scan = order === "newest-first" ? 1 : Math.ceil((OLD + 1) / 50);
-            // The scan once, PENDING/RUNNING/FAILED/CANCELLED once each, and a few calls per chunk.
-            assert.ok(describes <= scan + 4 + 3 * 8, `${describes} DescribeExportTasks for 3 chunks among ${OLD} old tasks`);
-        });
+        for (const known of [false, true]) {
+            const durations = known ? "with task durations already known to the process (status checks read the task index)" : "first backfill of the process";
+            it(`CLI, listed ${order}, ${durations}: without its checkpoint, a rerun adopts the chunk a crashed run finished and creates the others once`, async () => {
+                proxy.clear();
+                proxy.options.listOrder = order;
+                forgetTaskIndexes();
+                forgetDurations();
+                if (known) {
+                    // What an earlier backfill of the same account leaves in a process (the model's samples).
+                    for (const ms of [150, 200, 250]) {
+                        recordDuration(`${MOTO_ACCOUNT}:us-east-1`, ms);
+                    }
+                }
+                proxy.synthesize(oldTasks(OLD, DAY0 - 2 * H));
+                const prefix = `cli-${order}-${known ? "known" : "first"}`;
+                const chunk = { logGroupName: GROUP, from: DAY0 + H, to: DAY0 + 2 * H };
+                const crashed = await api.createExportTask({ ...chunk, taskName: chunkTaskName(chunk), destination: BUCKET, destinationPrefix: prefix });
+                const run = await runCli("export", "--log-group", GROUP, "--from", iso(DAY0), "--to", iso(DAY0 + 3 * H), "--bucket", BUCKET,
+                    "--prefix", prefix, "--chunk", "hour", "--state", path.join(dir, `${prefix}.json`));
+                assert.strictEqual(run.code, 0, run.stderr);
+                const names = proxy.created.map(c => c.taskName).sort();
+                assert.deepStrictEqual(names, [0, 1, 2].map(k => chunkTaskName({ logGroupName: GROUP, from: DAY0 + k * H, to: DAY0 + (k + 1) * H })).sort());
+                assert.strictEqual(proxy.created.filter(c => c.taskId === crashed).length, 1, "the crashed run's task, created once");
+                const describes = proxy.count("DescribeExportTasks");
+                const scan = order === "newest-first" ? 1 : Math.ceil((OLD + 1) / 50);
+                // The scan once, PENDING/RUNNING/FAILED/CANCELLED once each, and a few calls per chunk:
+                // a status check never reads the old history again.
+                assert.ok(describes <= scan + 4 + 3 * 8, `${describes} DescribeExportTasks for 3 chunks among ${OLD} old tasks`);
+            });
+        }
     }
 });

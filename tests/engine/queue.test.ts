@@ -55,7 +55,6 @@ describe("ExportTask queueing, retries and adoption (host + proxy + moto)", func
 
     it("five ExportTasks created at once all complete, one at a time, none fails", async () => {
         proxy.options.holdMs = 400;
-        const started = Date.now();
         const results = await Promise.all([1, 2, 3, 4, 5].map(async i => host.create(await inputs(`five-${i}`))));
         assert.deepStrictEqual(results.map(r => r.properties.status), ["COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"]);
         assert.strictEqual(new Set(results.map(r => r.id)).size, 5);
@@ -66,7 +65,6 @@ describe("ExportTask queueing, retries and adoption (host + proxy + moto)", func
         for (let i = 1; i < at.length; i++) {
             assert.ok(at[i] - at[i - 1] >= 400, `create ${i} started ${at[i] - at[i - 1]} ms after the previous one, before its hold ended`);
         }
-        assert.ok(Date.now() - started < 5 * 400 + 3000, `five 400 ms exports took ${Date.now() - started} ms`);
     });
 
     it("waits out a task another process holds (LimitExceededException is not an error)", async () => {

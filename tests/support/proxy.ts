@@ -291,8 +291,11 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             }
         }
         const paging = operation === "DescribeExportTasks" && proxy.options.paging;
-        // When the proxy pages, moto answers everything at once (its own limit and token are not used).
-        const upstreamBody = paging ? Buffer.from(JSON.stringify({ ...input, limit: undefined, nextToken: undefined })) : body;
+        // A listing is filtered (and paged, with `paging`) here, by the statuses this proxy gives its
+        // tasks: moto is asked for every task at once (its own status filter, limit and token would
+        // cut the list by moto's statuses, and a RUNNING task of the proxy's could fall off the page).
+        const listing = operation === "DescribeExportTasks" && typeof input.taskId !== "string";
+        const upstreamBody = listing ? Buffer.from(JSON.stringify({ ...input, statusCode: undefined, limit: undefined, nextToken: undefined })) : body;
         const r = await forward(req, upstreamBody);
         entry.status = r.status;
         if (fault === "drop-after-forward") {
