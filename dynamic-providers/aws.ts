@@ -128,6 +128,12 @@ function s3PathStyle(): boolean {
  * Node says only `connect ECONNREFUSED host:port`).
  */
 export async function preflight(base: ClientBase, region: string, logGroupName: string, bucket: string): Promise<void> {
+    await preflightLogGroup(base, region, logGroupName);
+    await preflightBucket(base, region, bucket);
+}
+
+/** The log group part of {@link preflight}: it exists in `region` for this caller. */
+export async function preflightLogGroup(base: ClientBase, region: string, logGroupName: string): Promise<void> {
     const cfg = { region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile };
     const logs = await import("@aws-sdk/client-cloudwatch-logs");
     let groups;
@@ -141,6 +147,14 @@ export async function preflight(base: ClientBase, region: string, logGroupName: 
     if (!(groups.logGroups ?? []).some(g => g.logGroupName === logGroupName)) {
         throw new Error(`[logGroupName] log group "${logGroupName}" does not exist in ${region} for this caller: check the name, [region] and [roleArn].`);
     }
+}
+
+/**
+ * The bucket part of {@link preflight}: it exists, is in `region`, and is not encrypted in a way
+ * exports cannot write. Independent of the log group, so a caller may run it beside other lookups.
+ */
+export async function preflightBucket(base: ClientBase, region: string, bucket: string): Promise<void> {
+    const cfg = { region: base.region, credentials: base.credentials, endpoint: base.endpoint, profile: base.profile };
     const s3 = await import("@aws-sdk/client-s3");
     const client = new s3.S3Client({ ...cfg, forcePathStyle: Boolean(base.endpoint) || s3PathStyle() });
     let location: string | undefined;

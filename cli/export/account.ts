@@ -4,15 +4,15 @@
  * account and region. The command runs one of these per account, side by side.
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { ClientBase, logsExportApi, preflight } from "../../dynamic-providers/aws";
+import { ClientBase, logsExportApi, preflightBucket, preflightLogGroup } from "../../dynamic-providers/aws";
 import { ExportApi, ExportTaskInfo, listExportTasks, pickAdoptable, Timing } from "../../dynamic-providers/engine";
 import { ValidationError } from "../../policies/validate";
 import { AccountTarget, assumeRoleFor, callerIdentity, mapBounded } from "../accounts";
 import { AwsClients, explainAwsError } from "../aws";
-import { BackfillEvent, BackfillResult, chunkRequest, runBackfill } from "./backfill";
+import { BackfillEvent, BackfillResult, chunkRequest, readTaskLists, runBackfill, TaskLists, tasksNotBefore } from "./backfill";
 import { describeInterruptedTask } from "./interrupt";
 import { lockState } from "./lock";
-import { writeManifest } from "./manifest";
+import { listTaskObjects, TaskListing, writeManifest } from "./manifest";
 import { chunkCount } from "./plan";
 import { GroupSelector, LOOKUPS_AT_ONCE, namesOnly, resolveGroups, selectorIdentity } from "./select";
 import { cancelCommand } from "./summary";
@@ -133,6 +133,40 @@ async function selectGroups(ctx: AccountContext, base: ClientBase, outcome: Acco
     return groups;
 }
 
+/** Work {@link exportAccount} starts before the log groups are known (see there). */
+interface Early {
+    /** The bucket's preflight: resolves to its error, or `undefined` when it passed. */
+    readonly bucket?: Promise<unknown>;
+    readonly api?: Promise<ExportApi>;
+    /**
+     * The task lists read ahead, for a backfill whose COMPLETED tasks must be read back to
+     * `notBefore` (`undefined` when the read ahead does not reach that far).
+     */
+    readonly lists?: (notBefore: number) => Promise<TaskLists> | undefined;
+}
+
+function startEarly(ctx: AccountContext, base: ClientBase, account: string | undefined, opened: ReturnType<typeof openRun> | undefined): Early {
+    const bucket = preflightBucket(base, ctx.region, ctx.job.bucket).then(() => undefined, (e: unknown) => e);
+    const api = logsExportApi(base);
+    api.catch(() => undefined);
+    // Not started in a dry run (it lists tasks its own way) or when nothing is left to do.
+    if (ctx.dryRun || (opened?.resumed === true && opened.state.chunks.length === 0)) {
+        return { bucket, api };
+    }
+    // Every chunk of a new plan ends after --from (--since-last may start earlier: then the
+    // backfill reads for itself); a resumed plan has its own chunks.
+    const notBefore = tasksNotBefore(opened?.resumed === true ? Math.min(...opened.state.chunks.map(c => c.to)) : ctx.job.from);
+    const recorded = opened?.resumed === true && opened.state.chunks.some(c => c.taskId !== undefined);
+    let lists: Promise<TaskLists> | undefined;
+    const start = (): Promise<TaskLists> => {
+        lists ??= api.then(a => readTaskLists(a, `${account ?? "?"}:${ctx.region}`, notBefore, recorded));
+        return lists;
+    };
+    // Nobody may wait for it (the account fails first): its rejection is then nobody's business.
+    start().catch(() => undefined);
+    return { bucket, api, lists: need => (need >= notBefore ? start() : undefined) };
+}
+
 /** Runs (or, with `dryRun`, plans) the backfill of one account. Throws only in single-account runs' own errors. */
 export async function exportAccount(ctx: AccountContext, target: AccountTarget): Promise<AccountOutcome> {
     const { clients, region } = ctx;
@@ -157,6 +191,12 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
         // A checkpoint is checked (and an unfinished one resumed as it is) before any AWS call.
         const existing = loadState(stateFile);
         let opened = existing === undefined ? undefined : openRun({ ...base0, logGroupNames: existing.job.logGroupNames }, stateFile, ctx.sinceLast);
+        // What does not depend on the log groups starts now, beside their selection: the bucket's
+        // checks, and (for a run that creates tasks) the task lists the backfill reconciles with,
+        // read back to the oldest chunk any selection can have. In an organization's run each
+        // account's first task waits for all of these; one after the other they took about a second.
+        const ahead = startEarly(ctx, base, account, opened);
+        const queueKey = `${account ?? "?"}:${region}`;
         if (opened === undefined || !opened.resumed || opened.state.chunks.every(c => c.status === "completed")) {
             const groups = await selectGroups(ctx, base, outcome);
             if (groups.length === 0) {
@@ -179,35 +219,55 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
                 "it is read as the same chunks with exclusive ends and rewritten in the current format.\n");
         }
         if (state.chunks.length > 0 && state.chunks.some(c => c.status !== "completed")) {
-            // The groups' checks side by side: before the first task, each round trip counts.
-            // The bucket is the same for every group: checked once, with the first group; the other
-            // groups DescribeLogGroups just listed need no second look.
-            const toCheck = state.job.logGroupNames.filter((g, i) => i === 0 || outcome.listed?.has(g) !== true);
-            const checks = await mapBounded(toCheck, LOOKUPS_AT_ONCE, group => preflight(base, region, group, state.job.bucket));
+            // The groups' checks side by side: before the first task, each round trip counts. Groups
+            // DescribeLogGroups just listed need no second look; the bucket (the same for every
+            // group) was checked beside the selection, and its verdict comes after the groups'.
+            const toCheck = state.job.logGroupNames.filter(g => outcome.listed?.has(g) !== true);
+            const checks = await mapBounded(toCheck, LOOKUPS_AT_ONCE, group => preflightLogGroup(base, region, group));
             const failed = checks.find((c): c is PromiseRejectedResult => c.status === "rejected");
             if (failed !== undefined) {
                 throw flagNames(failed.reason, ctx.roleFlag);
+            }
+            const bucketError = await (ahead.bucket ?? preflightBucket(base, region, state.job.bucket).then(() => undefined, (e: unknown) => e));
+            if (bucketError !== undefined) {
+                throw flagNames(bucketError, ctx.roleFlag);
             }
         }
         if (state.chunks.length === 0) {
             return outcome;
         }
-        const api = await logsExportApi(base);
+        const api = await (ahead.api ?? logsExportApi(base));
         if (ctx.dryRun) {
             outcome.state = await withAwsTasks(api, state);
             return outcome;
         }
         const progress = ctx.progress(state, ctx.multi ? account : undefined);
+        // Each completed task's folder is listed for the manifest while the next task runs: listed
+        // at the end, an organization's hundreds of folders delayed the summary by seconds.
+        const listings = new Map<string, Promise<TaskListing>>();
+        let listingChain: Promise<unknown> = Promise.resolve();
+        const listAhead = (e: BackfillEvent): void => {
+            if (e.kind === "done" && e.chunk.status === "completed" && e.chunk.taskId !== undefined && !listings.has(e.chunk.taskId)) {
+                const taskId = e.chunk.taskId;
+                const listed = listingChain.then(() => listTaskObjects(ctx.clients.s3(), state.job.bucket, state.job.prefix, taskId));
+                listings.set(taskId, listed);
+                listingChain = listed;
+            }
+        };
         try {
             outcome.result = await runBackfill({
                 api, state,
                 save: s => saveState(file, s),
                 file,
-                queueKey: `${account ?? "?"}:${region}`,
+                queueKey,
                 wait: ctx.wait,
                 signal: ctx.signal,
                 cancelOnInterrupt: ctx.cancelOnInterrupt,
-                onEvent: e => progress.onEvent(e),
+                lists: ahead.lists?.(tasksNotBefore(Math.min(...state.chunks.map(c => c.to)))),
+                onEvent: e => {
+                    listAhead(e);
+                    progress.onEvent(e);
+                },
                 explain: { bucket: state.job.bucket, region, account, roleArn: job.roleArn },
                 timing: ctx.timing,
             });
@@ -221,7 +281,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             outcome.activeTaskNow = await describeInterruptedTask(api, active.taskId, undefined, cancelCommand(active.taskId, outcome, ctx.cancelFlags));
         }
         // What was exported where, beside the checkpoint (`verify --manifest` checks it later).
-        await writeManifest(ctx.clients.s3(), state, file, ctx.note);
+        await writeManifest(ctx.clients.s3(), state, file, ctx.note, listings);
         return outcome;
     } finally {
         release();

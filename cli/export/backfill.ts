@@ -5,7 +5,7 @@
  * cleanly on Ctrl-C. No commander, no SDK: the engine's {@link ExportApi} is all it calls.
  */
 import {
-    cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, findInIndex, isExportError,
+    cancelExport, describeTask, EngineOptions, ExportApi, ExportRequest, ExportTaskInfo, findInIndex, isExportError,
     ExplainContext, isTerminal, listExportTasks, matchesRequest, pickAdoptable, ProgressEvent, readCompletedTasks, recordDuration,
     runExport, Timing, waitForTask,
 } from "../../dynamic-providers/engine";
@@ -44,6 +44,27 @@ export interface BackfillOptions {
     readonly timing?: Partial<Timing>;
     /** Per-chunk deadline, from the chunk's start. Defaults to 7 days. */
     readonly chunkTimeoutMs?: number;
+    /**
+     * AWS's task lists, read ahead (see {@link readTaskLists}) while the caller was still selecting
+     * log groups and checking the bucket; read here when absent, or when they do not reach back to
+     * this backfill's oldest chunk.
+     */
+    readonly lists?: Promise<TaskLists>;
+}
+
+/** What {@link reconcile} reads of AWS's task lists before anything is created. */
+export interface TaskLists {
+    /** The process's index of COMPLETED tasks for the queue key, read down to `notBefore`. */
+    readonly index: Awaited<ReturnType<typeof readCompletedTasks>>;
+    /** PENDING and RUNNING tasks. */
+    readonly active: ExportTaskInfo[];
+    /**
+     * FAILED and CANCELLED tasks (up to {@link SCAN_PAGES} pages each); `undefined` when not read:
+     * only a chunk with a recorded task needs them, and a new plan has none.
+     */
+    readonly ended?: ExportTaskInfo[];
+    /** Creation time (epoch ms) the COMPLETED tasks were read back to. */
+    readonly notBefore: number;
 }
 
 export interface BackfillResult {
@@ -129,16 +150,40 @@ function median(values: readonly number[]): number | undefined {
  * checkpoint does not know a task for are matched by task name, range and destination (a crash
  * between CreateExportTask and the checkpoint).
  */
+function listEnded(api: ExportApi, engine: EngineOptions): Promise<ExportTaskInfo[]> {
+    return Promise.all([listExportTasks(api, "FAILED", SCAN_PAGES, engine), listExportTasks(api, "CANCELLED", SCAN_PAGES, engine)])
+        .then(([failed, cancelled]) => [...failed, ...cancelled]);
+}
+
+/**
+ * The task lists {@link reconcile} needs, the reads side by side (each is one round trip or a few,
+ * and before the first task every one of them delays it). COMPLETED tasks are read down to creation
+ * time `notBefore`: every task of a backfill was created after its chunk's range ended. FAILED and
+ * CANCELLED tasks only with `ended` (a checkpoint that records tasks).
+ */
+export async function readTaskLists(api: ExportApi, queueKey: string, notBefore: number, ended: boolean): Promise<TaskLists> {
+    const engine: EngineOptions = { deadline: Date.now() + 300_000, queueKey };
+    const [index, pending, running, endedTasks] = await Promise.all([
+        readCompletedTasks(api, engine, notBefore), listExportTasks(api, "PENDING", SCAN_PAGES, engine), listExportTasks(api, "RUNNING", SCAN_PAGES, engine),
+        ended ? listEnded(api, engine) : undefined,
+    ]);
+    return { index, active: [...pending, ...running], ended: endedTasks, notBefore };
+}
+
+/** The earliest creation time a task of a backfill whose oldest chunk ends at `firstChunkEnd` can have. */
+export function tasksNotBefore(firstChunkEnd: number): number {
+    return firstChunkEnd - CLOCK_MARGIN_MS;
+}
+
 async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: number }> {
     const { api, state } = o;
     const open = state.chunks.filter(c => c.status !== "completed");
-    const engine: EngineOptions = { deadline: Date.now() + 300_000, queueKey: o.queueKey };
-    const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, engine);
-    // Every task of this backfill was created after its chunk's range ended: older ones need not be read.
-    const notBefore = Math.min(...state.chunks.map(c => c.to)) - CLOCK_MARGIN_MS;
-    const index = await readCompletedTasks(api, engine, notBefore);
-    const active = [...await list("PENDING"), ...await list("RUNNING")];
-    const ended = [...await list("FAILED"), ...await list("CANCELLED")];
+    const notBefore = tasksNotBefore(Math.min(...state.chunks.map(c => c.to)));
+    const recorded = state.chunks.some(c => c.taskId !== undefined);
+    const ahead = await o.lists;
+    const lists = ahead !== undefined && ahead.notBefore <= notBefore ? ahead : await readTaskLists(api, o.queueKey, notBefore, recorded);
+    const { index, active } = lists;
+    const ended = lists.ended ?? (recorded ? await listEnded(api, { deadline: Date.now() + 300_000, queueKey: o.queueKey }) : []);
     const byId = (id: string): ExportTaskInfo | undefined => active.find(t => t.taskId === id) ?? index.byId.get(id) ?? ended.find(t => t.taskId === id);
     // A chunk the checkpoint says is done must be done in AWS too, else it would never be exported.
     for (const c of state.chunks.filter(x => x.status === "completed")) {

@@ -170,16 +170,23 @@ const LIST_CONCURRENCY = 4;
 /**
  * Writes the manifest of `state` beside `stateFile`, atomically, and returns its path. Task folders
  * an earlier manifest of the same checkpoint already counted are not listed again: the counts are
- * what the export wrote, and `verify` is what checks they are still there. Never throws: a manifest
+ * what the export wrote, and `verify` is what checks they are still there. `listedAhead` holds the
+ * folders the caller listed already (as each task completed), by task ID. Never throws: a manifest
  * that cannot be written is a warning (the export itself is done and checkpointed).
  */
-export async function writeManifest(s3: S3Client, state: BackfillState, stateFile: string, warn: (text: string) => void): Promise<string | undefined> {
+export async function writeManifest(s3: S3Client, state: BackfillState, stateFile: string, warn: (text: string) => void,
+    listedAhead: ReadonlyMap<string, Promise<TaskListing>> = new Map()): Promise<string | undefined> {
     const file = manifestPath(stateFile);
     try {
         const listings = new Map<string, TaskListing>();
         for (const c of loadPrevious(file)?.chunks ?? []) {
             if (c.status === "completed" && c.taskId !== undefined && typeof c.objects === "number" && typeof c.bytes === "number") {
                 listings.set(c.taskId, { objects: c.objects, bytes: c.bytes });
+            }
+        }
+        for (const [id, listed] of listedAhead) {
+            if (!listings.has(id)) {
+                listings.set(id, await listed);
             }
         }
         const todo = [...new Set(state.chunks.filter(c => c.status === "completed" && c.taskId !== undefined && !listings.has(c.taskId))

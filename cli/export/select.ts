@@ -232,9 +232,16 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
             nextToken = out.nextToken !== undefined && out.nextToken !== "" && out.nextToken !== nextToken ? out.nextToken : undefined;
         } while (nextToken !== undefined);
     }
+    // A few lookups side by side: DescribeLogStreams has a low request quota (Service Quotas,
+    // CloudWatch Logs). A named group's streams are read as soon as its own lookup answers.
+    const verdictOf = new Map<string, string | undefined>();
     const named = await mapBounded(s.names.filter(name => !found.has(name)), LOOKUPS_AT_ONCE, async name => {
         const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
-        return (out.logGroups ?? []).find(x => x.logGroupName === name) ?? { logGroupName: name };
+        const g = (out.logGroups ?? []).find(x => x.logGroupName === name) ?? { logGroupName: name };
+        if (options.skipEmpty) {
+            verdictOf.set(name, await groupVerdict(logs, g, from, to, options));
+        }
+        return g;
     });
     for (const r of named) {
         if (r.status === "rejected") {
@@ -247,14 +254,15 @@ export async function resolveGroups(logs: CloudWatchLogsClient, s: GroupSelector
     if (!options.skipEmpty) {
         return { groups: ordered, skipped: [], unlisted };
     }
-    // A few groups side by side: DescribeLogStreams has a low request quota (Service Quotas, CloudWatch Logs).
-    const settled = await mapBounded(ordered, LOOKUPS_AT_ONCE, name => groupVerdict(logs, found.get(name) as LogGroup, from, to, options));
-    const verdicts = settled.map(r => {
+    const settled = await mapBounded(ordered.filter(name => !verdictOf.has(name)), LOOKUPS_AT_ONCE, async name => {
+        verdictOf.set(name, await groupVerdict(logs, found.get(name) as LogGroup, from, to, options));
+    });
+    for (const r of settled) {
         if (r.status === "rejected") {
             throw r.reason;
         }
-        return r.value;
-    });
+    }
+    const verdicts = ordered.map(name => verdictOf.get(name));
     const groups: string[] = [];
     const skipped: { logGroupName: string; why: string }[] = [];
     ordered.forEach((name, i) => {

@@ -93,12 +93,20 @@ export interface Seen {
     status?: number;
     /** DescribeExportTasks: the statusCode filter, when one was given. */
     statusCode?: string;
+    /** DescribeExportTasks of one task (a status check), not a listing. */
+    byId?: boolean;
+    /** The account the request acts in (see {@link ProxyOptions.limitPerAccount}). */
+    account?: string;
+    /** When the answer was sent (absent for dropped connections). */
+    doneAt?: number;
 }
 
 export interface Proxy {
     readonly endpoint: string;
     /** Every Logs operation the proxy received, in order. */
     readonly seen: Seen[];
+    /** Every other request (STS, S3, Organizations), in order: `operation` is the STS action or `S3 <method>`. */
+    readonly others: Seen[];
     /** CreateExportTask calls forwarded to moto, with the task name and id moto returned. */
     readonly created: { taskName: string; taskId: string; at: number; account: string }[];
     /** Highest number of simultaneously active tasks seen at any create, per account. */
@@ -209,8 +217,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     };
 
     const handleLogs = async (operation: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
-        const entry: Seen = { operation, at: Date.now() };
+        const entry: Seen = { operation, at: Date.now(), account: accountOf(req) };
         proxy.seen.push(entry);
+        res.once("finish", () => { entry.doneAt = Date.now(); });
         const fault = faults.get(operation)?.shift();
         entry.fault = fault;
         if (fault === "throttle") {
@@ -240,6 +249,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         const input = JSON.parse(body.toString() || "{}") as Record<string, unknown>;
         if (typeof input.statusCode === "string") {
             entry.statusCode = input.statusCode;
+        }
+        if (operation === "DescribeExportTasks") {
+            entry.byId = typeof input.taskId === "string";
         }
         const slow = proxy.options.slowPolls;
         if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined
@@ -335,6 +347,12 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             if (m) {
                 return handleLogs(m[1], req, res, body);
             }
+            const action = /(?:^|&)Action=(\w+)/.exec(body.toString())?.[1] ?? (target === "" ? `S3 ${req.method ?? "?"}` : target.replace(/^.*\./, ""));
+            // AssumeRole is signed by the caller: it counts for the account of the role it asks for.
+            const roleAccount = action === "AssumeRole" ? /RoleArn=arn%3A[^%]+%3Aiam%3A%3A(\d{12})%3A/.exec(body.toString())?.[1] : undefined;
+            const other: Seen = { operation: action, at: Date.now(), account: roleAccount ?? accountOf(req) };
+            res.once("finish", () => { other.doneAt = Date.now(); });
+            proxy.others.push(other);
             if (/(^|&)Action=AssumeRole(&|$)/.test(body.toString()) || target.endsWith(".AssumeRole")) {
                 proxy.seen.push({ operation: "AssumeRole", at: Date.now() });
                 const roleArn = new URLSearchParams(body.toString()).get("RoleArn") ?? "";
@@ -369,6 +387,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const proxy: Proxy = {
         endpoint: `http://127.0.0.1:${port}`,
         seen: [],
+        others: [],
         created: [],
         limitRejections: 0,
         maxActive: 0,
@@ -410,6 +429,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             faults.clear();
             failures.length = 0;
             proxy.seen.length = 0;
+            proxy.others.length = 0;
             proxy.created.length = 0;
             proxy.limitRejections = 0;
             proxy.maxActive = 0;
