@@ -9,6 +9,7 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
+import { setMaxListeners } from "events";
 import { Timing } from "../../dynamic-providers/engine";
 import { partitionOfRegion } from "../../policies/partition";
 import { ValidationError, validateBucketName, validatePrefix } from "../../policies/validate";
@@ -20,6 +21,7 @@ import { CliIo, collect, EXIT } from "../io";
 import { required } from "../policy";
 import { AccountContext, AccountOutcome, exportAccount, MAX_CHUNKS } from "./account";
 import { chunkCount, formatDuration, isoTime, parseChunk, parseTime } from "./plan";
+import { OrgProgress, prefixLines } from "./orgProgress";
 import { Progress } from "./progress";
 import { GroupSelector, parseSelector } from "./select";
 import { JobSpec } from "./state";
@@ -160,11 +162,6 @@ async function listExported(clients: AwsClients, bucket: string, prefix: string,
     }
 }
 
-/** Prefixes every line of `text` with `[account] `. */
-function prefixLines(text: string, account: string): string {
-    return text.replace(/^(?=.)/gm, `[${account}] `);
-}
-
 /** The flags `cancel` needs to reach the same region and profile. */
 function cancelFlags(flags: ExportFlags): string {
     return `${flags.region === undefined ? "" : ` --region ${flags.region}`}${flags.profile === undefined ? "" : ` --profile ${flags.profile}`}`;
@@ -217,27 +214,46 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
         io.stderr(`Exporting from ${targets.length} account${targets.length === 1 ? "" : "s"}, ${Math.min(selection.maxAccounts, targets.length)} at a time` +
             `${skippedAccounts.length > 0 ? ` (${skippedAccounts.length} left out: ${skippedAccounts.map(s => `${s.account} ${s.why}`).join(", ")})` : ""}.\n`);
     }
+    if (hooks.signal !== undefined && multi) {
+        // Each account running waits on the signal (one listener while it sleeps): past Node's
+        // default of 10, its leak warning would land in the middle of the progress display.
+        setMaxListeners(10 + 2 * selection.maxAccounts, hooks.signal);
+    }
     let outcomes: AccountOutcome[];
     if (!multi) {
         outcomes = [await exportAccount(ctx, targets[0])];
     } else {
-        const settled = await mapBounded(targets, selection.maxAccounts, async (t): Promise<AccountOutcome> => {
-            const skipped = { account: t.account, roleArn: t.roleArn, groups: [], skippedGroups: [] };
-            if (hooks.signal?.aborted === true) {
-                // Ctrl-C before this account's turn: nothing of it starts.
-                return { ...skipped, notStarted: true };
-            }
-            try {
-                return await exportAccount(ctx, t);
-            } catch (e) {
-                const error = e instanceof Error ? e : new Error(String(e));
-                if (!json) {
-                    io.stderr(`[${t.account}] ${error.message}\n`);
+        // On a terminal, one block for the whole run (a row per working account, the others summed
+        // up) with each account's lines above it; elsewhere, each account's plain `[account]` lines.
+        const labels = targets.map(t => t.account ?? "caller");
+        const org = io.isTTY === true && mode !== "dry-run" ? new OrgProgress(labels, { write: io.stderr, columns: io.columns, rows: io.rows }) : undefined;
+        try {
+            const settled = await mapBounded(targets, selection.maxAccounts, async (t, i): Promise<AccountOutcome> => {
+                const skipped = { account: t.account, roleArn: t.roleArn, groups: [], skippedGroups: [] };
+                if (hooks.signal?.aborted === true) {
+                    // Ctrl-C before this account's turn: nothing of it starts.
+                    return { ...skipped, notStarted: true };
                 }
-                return { ...skipped, error };
-            }
-        });
-        outcomes = settled.map(r => (r as PromiseFulfilledResult<AccountOutcome>).value);
+                org?.starting(i);
+                try {
+                    const outcome = await exportAccount(org === undefined ? ctx : {
+                        ...ctx, progress: state => org.attach(i, state), note: text => org.print(prefixLines(text, labels[i])),
+                    }, t);
+                    org?.ended(i, (outcome.result?.failed.length ?? 0) > 0);
+                    return outcome;
+                } catch (e) {
+                    const error = e instanceof Error ? e : new Error(String(e));
+                    if (!json) {
+                        (org === undefined ? io.stderr : (text: string) => org.print(text))(`[${t.account}] ${error.message}\n`);
+                    }
+                    org?.ended(i, true);
+                    return { ...skipped, error };
+                }
+            });
+            outcomes = settled.map(r => (r as PromiseFulfilledResult<AccountOutcome>).value);
+        } finally {
+            org?.finish();
+        }
     }
 
     const taskIds = new Set(outcomes.flatMap(o => (o.state?.chunks ?? []).filter(c => c.status === "completed" && c.taskId !== undefined).map(c => c.taskId as string)));

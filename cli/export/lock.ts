@@ -36,6 +36,26 @@ function readLock(file: string): LockInfo | undefined {
 }
 
 /**
+ * Releases of the locks this process holds, run on exit. One "exit" listener for all of them: a run
+ * over many accounts holds a lock per account, and a listener each would pass Node's limit of 10
+ * listeners, whose warning lands in the middle of the progress display.
+ */
+const releases = new Set<() => void>();
+let exitHook = false;
+
+function releaseAllOnExit(release: () => void): void {
+    releases.add(release);
+    if (!exitHook) {
+        exitHook = true;
+        process.once("exit", () => {
+            for (const r of [...releases]) {
+                r();
+            }
+        });
+    }
+}
+
+/**
  * Takes the lock of `stateFile`; returns its release. Throws a ValidationError naming `--state`
  * when another live run holds it.
  */
@@ -50,14 +70,14 @@ export function lockState(stateFile: string): () => void {
             const release = (): void => {
                 if (!released) {
                     released = true;
-                    process.removeListener("exit", release);
+                    releases.delete(release);
                     const held = readLock(file);
                     if (held?.pid === me.pid && held.host === me.host) {
                         fs.rmSync(file, { force: true });
                     }
                 }
             };
-            process.once("exit", release);
+            releaseAllOnExit(release);
             return release;
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") {

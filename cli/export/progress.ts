@@ -22,7 +22,22 @@ export interface ProgressOptions {
      * followed), else unbounded.
      */
     readonly rows?: number;
+    /**
+     * With `tty`: draw this backfill's own block. `false` when the caller draws one block for
+     * several backfills (see ./orgProgress): lines are then those of a terminal (no line per task
+     * started: the block shows it), and nothing is redrawn here. Defaults to `true`.
+     */
+    readonly redraw?: boolean;
     readonly now?: () => number;
+}
+
+/** The task a backfill is on, as the progress display shows it. */
+export interface ActiveTask {
+    readonly chunk: ChunkState;
+    /** `starting`, `adopting`, or the task's last status (PENDING, RUNNING, ...). */
+    readonly status: string;
+    /** Why it waits, while it waits for the account's export slot. */
+    readonly note?: string;
 }
 
 const BAR = 20;
@@ -64,6 +79,7 @@ export class Progress {
     private readonly now: () => number;
     private doneThisRun = 0;
     private active?: { chunk: ChunkState; status: string; note?: string };
+    private readonly redraw: boolean;
     private drawnLines = 0;
     private timer?: NodeJS.Timeout;
     private lastWaitLogged?: ChunkState;
@@ -71,7 +87,8 @@ export class Progress {
     constructor(private readonly state: BackfillState, private readonly o: ProgressOptions) {
         this.now = o.now ?? Date.now;
         this.start = this.now();
-        if (o.tty) {
+        this.redraw = o.tty && o.redraw !== false;
+        if (this.redraw) {
             this.timer = setInterval(() => this.draw(), 1000);
             this.timer.unref();
         }
@@ -79,10 +96,19 @@ export class Progress {
 
     /** Elapsed time and the estimate of what is left, e.g. `elapsed 1m02s, about 3m10s left`. */
     timing(): string {
-        const elapsed = this.now() - this.start;
+        const left = this.remainingMs();
+        return `elapsed ${formatDuration(this.now() - this.start)}${left === undefined ? "" : `, about ${formatDuration(left)} left`}`;
+    }
+
+    /** The estimate of what is left (from this run's pace); `undefined` before the first chunk ends or after the last. */
+    remainingMs(): number | undefined {
         const left = this.state.chunks.filter(c => c.status === "pending" || c.status === "running").length;
-        const eta = this.doneThisRun === 0 || left === 0 ? "" : `, about ${formatDuration((elapsed / this.doneThisRun) * left)} left`;
-        return `elapsed ${formatDuration(elapsed)}${eta}`;
+        return this.doneThisRun === 0 || left === 0 ? undefined : ((this.now() - this.start) / this.doneThisRun) * left;
+    }
+
+    /** The task the backfill is on, if any. */
+    activeTask(): ActiveTask | undefined {
+        return this.active;
     }
 
     onEvent(e: BackfillEvent): void {
@@ -167,7 +193,7 @@ export class Progress {
     }
 
     private clear(): void {
-        if (this.o.tty && this.drawnLines > 0) {
+        if (this.redraw && this.drawnLines > 0) {
             this.o.write(`\x1b[${this.drawnLines}A\x1b[0J`);
             this.drawnLines = 0;
         }
@@ -225,7 +251,7 @@ export class Progress {
     }
 
     private draw(): void {
-        if (!this.o.tty) {
+        if (!this.redraw) {
             return;
         }
         this.clear();
