@@ -5,7 +5,10 @@
  * workload once with the accounts side by side (`--role-arn` x 10) and once account by account
  * (`--max-accounts 1`), in the same process, and prints:
  * - side by side: wall time over the largest per-account serial bound (30 x 0.5 s); target <= 1.15;
- * - account by account over side by side: expected about 10x.
+ * - account by account over side by side: expected about 10x;
+ * - where the time goes (see breakdown()).
+ * `BENCH_ORG_SIDE_ONLY=1` runs the side-by-side run only; `BENCH_ORG_DEBUG=1` also prints the first
+ * account's requests as the proxy saw them (`BENCH_ORG_DEBUG_ALL=1`: every account's).
  * Needs moto_server.
  */
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
