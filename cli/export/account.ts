@@ -242,17 +242,25 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             return outcome;
         }
         const progress = ctx.progress(state, ctx.multi ? account : undefined);
-        // Each completed task's folder is listed for the manifest while the next task runs: listed
-        // at the end, an organization's hundreds of folders delayed the summary by seconds.
+        // Each completed task's folder is listed for the manifest while the next task runs (from its
+        // creation on, so that the listing does not delay it): listed at the end, an organization's
+        // hundreds of folders delayed the summary by seconds. The manifest lists what is left.
         const listings = new Map<string, Promise<TaskListing>>();
         let listingChain: Promise<unknown> = Promise.resolve();
+        let completed: string[] = [];
         const listAhead = (e: BackfillEvent): void => {
-            if (e.kind === "done" && e.chunk.status === "completed" && e.chunk.taskId !== undefined && !listings.has(e.chunk.taskId)) {
-                const taskId = e.chunk.taskId;
+            if (e.kind === "done" && e.chunk.status === "completed" && e.chunk.taskId !== undefined) {
+                completed.push(e.chunk.taskId);
+            }
+            if (e.kind !== "engine" || e.event.kind !== "created") {
+                return;
+            }
+            for (const taskId of completed.filter(id => !listings.has(id))) {
                 const listed = listingChain.then(() => listTaskObjects(ctx.clients.s3(), state.job.bucket, state.job.prefix, taskId));
                 listings.set(taskId, listed);
                 listingChain = listed;
             }
+            completed = [];
         };
         try {
             outcome.result = await runBackfill({

@@ -205,11 +205,22 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
         wait: flags.wait !== false, dryRun: mode === "dry-run", sinceLast: flags.sinceLast === true, skipEmpty: flags.skipEmpty !== false,
         cancelOnInterrupt: flags.cancelOnInterrupt === true, cancelFlags: cancelFlags(flags), signal: hooks.signal, timing: hooks.timing,
         note: text => io.stderr(text),
-        progress: (state, account) => new Progress(state, account === undefined
-            ? { write: io.stderr, tty: io.isTTY === true, columns: io.columns, rows: io.rows }
-            // Several accounts: plain lines, each naming its account (one redrawn block per account would fight).
-            : { write: t => io.stderr(prefixLines(t, account)), tty: false }),
+        progress: (state, account) => {
+            const progress = new Progress(state, account === undefined
+                ? { write: io.stderr, tty: io.isTTY === true, columns: io.columns, rows: io.rows }
+                // Several accounts: plain lines, each naming its account (one redrawn block per account would fight).
+                : { write: t => io.stderr(prefixLines(t, account)), tty: false });
+            if (!multi) {
+                say = text => progress.print(text);
+            }
+            return progress;
+        },
     };
+    // Said where the progress display can keep its block whole (written under it, the block's next
+    // redraw would leave its top rows behind).
+    let say = (text: string): void => io.stderr(text);
+    hooks.signal?.addEventListener("abort", () => say(
+        `\nCtrl-C: stopping after the current step; no new chunk will start${multi ? " in any account" : ""} (Ctrl-C again quits at once).\n`), { once: true });
     if (multi && !json) {
         io.stderr(`Exporting from ${targets.length} account${targets.length === 1 ? "" : "s"}, ${Math.min(selection.maxAccounts, targets.length)} at a time` +
             `${skippedAccounts.length > 0 ? ` (${skippedAccounts.length} left out: ${skippedAccounts.map(s => `${s.account} ${s.why}`).join(", ")})` : ""}.\n`);
@@ -227,6 +238,9 @@ export async function runExportCommand(io: CliIo, flags: ExportFlags, hooks: Exp
         // up) with each account's lines above it; elsewhere, each account's plain `[account]` lines.
         const labels = targets.map(t => t.account ?? "caller");
         const org = io.isTTY === true && mode !== "dry-run" ? new OrgProgress(labels, { write: io.stderr, columns: io.columns, rows: io.rows }) : undefined;
+        if (org !== undefined) {
+            say = text => org.print(text);
+        }
         try {
             const settled = await mapBounded(targets, selection.maxAccounts, async (t, i): Promise<AccountOutcome> => {
                 const skipped = { account: t.account, roleArn: t.roleArn, groups: [], skippedGroups: [] };
@@ -392,10 +406,8 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     addAccountOptions(cmd, { concurrency: true });
     addAwsOptions(cmd).action(async (_opts: ExportFlags, command: Command) => {
         const controller = new AbortController();
-        const onSigint = (): void => {
-            io.stderr("\nCtrl-C: stopping after the current step; no new chunk will start in any account (Ctrl-C again quits at once).\n");
-            controller.abort();
-        };
+        // runExportCommand says what Ctrl-C does (above its progress display).
+        const onSigint = (): void => controller.abort();
         process.once("SIGINT", onSigint);
         try {
             await runExportCommand(io, command.optsWithGlobals<ExportFlags>(), { signal: controller.signal });

@@ -80,6 +80,7 @@ export class Progress {
     private doneThisRun = 0;
     private active?: { chunk: ChunkState; status: string; note?: string };
     private readonly redraw: boolean;
+    private finished = false;
     private drawnLines = 0;
     private timer?: NodeJS.Timeout;
     private lastWaitLogged?: ChunkState;
@@ -178,13 +179,20 @@ export class Progress {
         }
     }
 
-    /** Clears the redrawn block (TTY) and stops the clock. */
+    /** Clears the redrawn block (TTY) and stops the clock; later lines are printed without it. */
     finish(): void {
+        this.finished = true;
         if (this.timer !== undefined) {
             clearInterval(this.timer);
             this.timer = undefined;
         }
         this.clear();
+    }
+
+    /** Prints `text` (whole lines) above the block, as the display's own lines are. */
+    print(text: string): void {
+        this.line(text.replace(/\n$/, ""));
+        this.draw();
     }
 
     private line(text: string): void {
@@ -251,7 +259,7 @@ export class Progress {
     }
 
     private draw(): void {
-        if (!this.redraw) {
+        if (!this.redraw || this.finished) {
             return;
         }
         this.clear();

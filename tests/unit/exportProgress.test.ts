@@ -101,6 +101,19 @@ describe("export progress display", () => {
         tiny.finish();
     });
 
+    it("print() writes a line above the block (e.g. what Ctrl-C does) and redraws it; after finish() the block stays cleared", () => {
+        const { progress, out, state } = setup(true);
+        progress.onEvent({ kind: "start", chunk: state.chunks[0], adopting: false });
+        out.length = 0;
+        progress.print("\nCtrl-C: stopping\n");
+        assert.deepStrictEqual(out.slice(0, 2), ["\x1b[3A\x1b[0J", "\nCtrl-C: stopping\n"]);
+        assert.strictEqual(out.length, 3, "then the block again");
+        progress.finish();
+        out.length = 0;
+        progress.print("later\n");
+        assert.deepStrictEqual(out, ["later\n"]);
+    });
+
     it("picks the active groups first, then failing, then started, then waiting ones, in their own order", () => {
         const g = (name: string, done: number, failed: number, active: boolean): { name: string; total: number; done: number; failed: number; active: boolean } =>
             ({ name, total: 4, done, failed, active });
