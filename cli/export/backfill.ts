@@ -65,7 +65,15 @@ export interface TaskLists {
     readonly ended?: ExportTaskInfo[];
     /** Creation time (epoch ms) the COMPLETED tasks were read back to. */
     readonly notBefore: number;
+    /** When the reads began (epoch ms). */
+    readonly readAt: number;
 }
+
+/**
+ * How old lists read ahead may be when the backfill starts (a selection of many log groups can take
+ * minutes): older ones are read again, so that adoption works from a recent view of AWS.
+ */
+const LISTS_MAX_AGE_MS = 30_000;
 
 export interface BackfillResult {
     /** Tasks this run created. */
@@ -144,12 +152,6 @@ function median(values: readonly number[]): number | undefined {
     return sorted[Math.floor(sorted.length / 2)];
 }
 
-/**
- * Reconciles the checkpoint with AWS before anything is created: a chunk whose task finished is
- * done, one whose task still runs is adopted, one whose task failed is tried again; chunks the
- * checkpoint does not know a task for are matched by task name, range and destination (a crash
- * between CreateExportTask and the checkpoint).
- */
 function listEnded(api: ExportApi, engine: EngineOptions): Promise<ExportTaskInfo[]> {
     return Promise.all([listExportTasks(api, "FAILED", SCAN_PAGES, engine), listExportTasks(api, "CANCELLED", SCAN_PAGES, engine)])
         .then(([failed, cancelled]) => [...failed, ...cancelled]);
@@ -162,12 +164,13 @@ function listEnded(api: ExportApi, engine: EngineOptions): Promise<ExportTaskInf
  * CANCELLED tasks only with `ended` (a checkpoint that records tasks).
  */
 export async function readTaskLists(api: ExportApi, queueKey: string, notBefore: number, ended: boolean): Promise<TaskLists> {
-    const engine: EngineOptions = { deadline: Date.now() + 300_000, queueKey };
+    const readAt = Date.now();
+    const engine: EngineOptions = { deadline: readAt + 300_000, queueKey };
     const [index, pending, running, endedTasks] = await Promise.all([
         readCompletedTasks(api, engine, notBefore), listExportTasks(api, "PENDING", SCAN_PAGES, engine), listExportTasks(api, "RUNNING", SCAN_PAGES, engine),
         ended ? listEnded(api, engine) : undefined,
     ]);
-    return { index, active: [...pending, ...running], ended: endedTasks, notBefore };
+    return { index, active: [...pending, ...running], ended: endedTasks, notBefore, readAt };
 }
 
 /** The earliest creation time a task of a backfill whose oldest chunk ends at `firstChunkEnd` can have. */
@@ -175,13 +178,20 @@ export function tasksNotBefore(firstChunkEnd: number): number {
     return firstChunkEnd - CLOCK_MARGIN_MS;
 }
 
+/**
+ * Reconciles the checkpoint with AWS before anything is created: a chunk whose task finished is
+ * done, one whose task still runs is adopted, one whose task failed is tried again; chunks the
+ * checkpoint does not know a task for are matched by task name, range and destination (a crash
+ * between CreateExportTask and the checkpoint).
+ */
 async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: number }> {
     const { api, state } = o;
     const open = state.chunks.filter(c => c.status !== "completed");
     const notBefore = tasksNotBefore(Math.min(...state.chunks.map(c => c.to)));
     const recorded = state.chunks.some(c => c.taskId !== undefined);
     const ahead = await o.lists;
-    const lists = ahead !== undefined && ahead.notBefore <= notBefore ? ahead : await readTaskLists(api, o.queueKey, notBefore, recorded);
+    const lists = ahead !== undefined && ahead.notBefore <= notBefore && Date.now() - ahead.readAt <= LISTS_MAX_AGE_MS
+        ? ahead : await readTaskLists(api, o.queueKey, notBefore, recorded);
     const { index, active } = lists;
     const ended = lists.ended ?? (recorded ? await listEnded(api, { deadline: Date.now() + 300_000, queueKey: o.queueKey }) : []);
     const byId = (id: string): ExportTaskInfo | undefined => active.find(t => t.taskId === id) ?? index.byId.get(id) ?? ended.find(t => t.taskId === id);
