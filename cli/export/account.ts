@@ -12,7 +12,7 @@ import { AwsClients, explainAwsError } from "../aws";
 import { BackfillEvent, BackfillResult, chunkRequest, runBackfill } from "./backfill";
 import { describeInterruptedTask } from "./interrupt";
 import { lockState } from "./lock";
-import { writeManifest } from "./manifest";
+import { EarlyListings, writeManifest } from "./manifest";
 import { chunkCount } from "./plan";
 import { GroupSelector, LOOKUPS_AT_ONCE, namesOnly, resolveGroups, selectorIdentity } from "./select";
 import { cancelCommand } from "./summary";
@@ -198,6 +198,8 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             return outcome;
         }
         const progress = ctx.progress(state, ctx.multi ? account : undefined);
+        // The manifest's listing of a task's folder is done while the next task runs, not after the last.
+        const listings = new EarlyListings(() => ctx.clients.s3(), state.job.bucket, state.job.prefix);
         try {
             outcome.result = await runBackfill({
                 api, state,
@@ -207,7 +209,12 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
                 wait: ctx.wait,
                 signal: ctx.signal,
                 cancelOnInterrupt: ctx.cancelOnInterrupt,
-                onEvent: e => progress.onEvent(e),
+                onEvent: e => {
+                    if (e.kind === "done" && e.chunk.status === "completed" && e.chunk.taskId !== undefined) {
+                        listings.add(e.chunk.taskId);
+                    }
+                    progress.onEvent(e);
+                },
                 explain: { bucket: state.job.bucket, region, account, roleArn: job.roleArn },
                 timing: ctx.timing,
             });
@@ -221,7 +228,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             outcome.activeTaskNow = await describeInterruptedTask(api, active.taskId, undefined, cancelCommand(active.taskId, outcome, ctx.cancelFlags));
         }
         // What was exported where, beside the checkpoint (`verify --manifest` checks it later).
-        await writeManifest(ctx.clients.s3(), state, file, ctx.note);
+        await writeManifest(ctx.clients.s3(), state, file, ctx.note, listings.started);
         return outcome;
     } finally {
         release();

@@ -124,6 +124,15 @@ function median(values: readonly number[]): number | undefined {
 }
 
 /**
+ * The earliest creation time a task of chunk `c` can have (before the clock margin): the time of its
+ * first attempt when the checkpoint recorded one, else the end of its range (a task is created after
+ * the range it exports has ended; the name says which range).
+ */
+export function adoptionBound(c: ChunkState): number {
+    return c.firstAttemptAt !== undefined && c.firstAttemptAt >= c.to ? c.firstAttemptAt : c.to;
+}
+
+/**
  * Reconciles the checkpoint with AWS before anything is created: a chunk whose task finished is
  * done, one whose task still runs is adopted, one whose task failed is tried again; chunks the
  * checkpoint does not know a task for are matched by task name, range and destination (a crash
@@ -134,8 +143,7 @@ async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: n
     const open = state.chunks.filter(c => c.status !== "completed");
     const engine: EngineOptions = { deadline: Date.now() + 300_000, queueKey: o.queueKey };
     const list = (status: ExportStatus): Promise<ExportTaskInfo[]> => listExportTasks(api, status, SCAN_PAGES, engine);
-    // Every task of this backfill was created after its chunk's range ended: older ones need not be read.
-    const notBefore = Math.min(...state.chunks.map(c => c.to)) - CLOCK_MARGIN_MS;
+    const notBefore = Math.min(...state.chunks.map(c => adoptionBound(c))) - CLOCK_MARGIN_MS;
     const index = await readCompletedTasks(api, engine, notBefore);
     const active = [...await list("PENDING"), ...await list("RUNNING")];
     const ended = [...await list("FAILED"), ...await list("CANCELLED")];
@@ -226,8 +234,21 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
         save(...changed);
     };
     let unsaved: ChunkState[] = [];
+    // The first attempt of a chunk is checkpointed before its create: the first chunk's now, the
+    // next one's with the save that follows each create (no save of its own between two tasks).
+    const noteAttempt = (c: ChunkState | undefined): ChunkState[] => {
+        if (c === undefined || c.firstAttemptAt !== undefined || (c.status === "running" && c.taskId !== undefined)) {
+            return [];
+        }
+        c.firstAttemptAt = Date.now();
+        return [c];
+    };
+    const firstNoted = noteAttempt(queue[0]);
+    if (firstNoted.length > 0) {
+        save(...firstNoted);
+    }
     try {
-        for (const c of queue) {
+        for (const [i, c] of queue.entries()) {
             if (o.signal?.aborted === true) {
                 throw interruptedError();
             }
@@ -242,6 +263,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                 expectedDurationMs: median(durations.slice(-5)),
                 explain: o.explain,
                 timing: o.timing,
+                adoptNotBefore: adoptionBound(c) - CLOCK_MARGIN_MS,
                 sleep,
                 onProgress: event => {
                     if (event.kind === "created" || event.kind === "adopted") {
@@ -253,7 +275,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                         } else {
                             result.adopted++;
                         }
-                        save(c, ...unsaved);
+                        save(c, ...unsaved, ...noteAttempt(queue[i + 1]));
                         unsaved = [];
                     }
                     emit({ kind: "engine", chunk: c, event });

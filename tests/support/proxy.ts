@@ -93,6 +93,10 @@ export interface Seen {
     status?: number;
     /** DescribeExportTasks: the statusCode filter, when one was given. */
     statusCode?: string;
+    /** DescribeExportTasks: the task id asked for, when one was given. */
+    taskId?: string;
+    /** When the answer was sent (or the connection dropped). */
+    doneAt?: number;
 }
 
 export interface Proxy {
@@ -211,6 +215,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const handleLogs = async (operation: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
         const entry: Seen = { operation, at: Date.now() };
         proxy.seen.push(entry);
+        const finished = (): void => { entry.doneAt ??= Date.now(); };
+        res.on("finish", finished);
+        res.on("close", finished);
         const fault = faults.get(operation)?.shift();
         entry.fault = fault;
         if (fault === "throttle") {
@@ -240,6 +247,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         const input = JSON.parse(body.toString() || "{}") as Record<string, unknown>;
         if (typeof input.statusCode === "string") {
             entry.statusCode = input.statusCode;
+        }
+        if (typeof input.taskId === "string") {
+            entry.taskId = input.taskId;
         }
         const slow = proxy.options.slowPolls;
         if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined
