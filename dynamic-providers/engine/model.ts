@@ -98,7 +98,7 @@ export function nextCheckDelay(elapsedMs: number, estimate: DurationEstimate | u
             // Waiting for the earliest likely end itself is not bounded by pollMaxMs: nothing is missed.
             return Math.max(floor, Math.round(estimate.lowMs - elapsedMs));
         }
-        const highMs = windowEnd(estimate, t);
+        const highMs = Math.max(estimate.highMs, estimate.lowMs + estimate.meanMs * c.minWidthFraction);
         const width = highMs - estimate.lowMs;
         if (elapsedMs < highMs) {
             // Not capped by pollMaxMs: the step is already bounded by the window (maxChecks of them).
@@ -115,12 +115,6 @@ export function nextCheckDelay(elapsedMs: number, estimate: DurationEstimate | u
         }
     }
     return clamp(elapsedMs * fallbackFraction);
-}
-
-/** The latest likely end the schedule uses: the estimate's, at least `minWidthFraction` of the mean past the earliest. */
-export function windowEnd(estimate: DurationEstimate, t: Partial<CheckTiming> = {}): number {
-    const c = { ...DEFAULT_CHECK_TIMING, ...stripUndefined(t) };
-    return Math.max(estimate.highMs, estimate.lowMs + estimate.meanMs * c.minWidthFraction);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

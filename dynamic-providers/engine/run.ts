@@ -9,7 +9,7 @@ import {
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
 import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
-import { durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration, windowEnd } from "./model";
+import { durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
 import { acquireSlot } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
 
@@ -423,7 +423,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const checkedAt = c.now();
-        const inWindow = estimate !== undefined && checkedAt - origin <= windowEnd(estimate, c.t);
+        const inWindow = estimate !== undefined && checkedAt - origin <= estimate.highMs;
         const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false, origin);
         if (!check.listed) {
             lastActiveAt = checkedAt;
