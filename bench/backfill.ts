@@ -19,11 +19,11 @@ import * as path from "path";
 import { chunkTaskName, planChunks } from "../cli/export/plan";
 import { main } from "../cli/main";
 import { clientBase, logsExportApi } from "../dynamic-providers/aws";
-import { DEFAULT_TIMING } from "../dynamic-providers/engine";
+import { DEFAULT_TIMING, forgetDurations, forgetTaskIndexes } from "../dynamic-providers/engine";
 import { fixtures, seedExport } from "../tests/support/exportFixtures";
 import { startMoto } from "../tests/support/moto";
 import { Proxy, startProxy } from "../tests/support/proxy";
-import { Figures, holds, idleAfter, parseArgs, printFigures } from "./export";
+import { Figures, holds, idleAfter, edges, idleBreakdown, parseArgs, printFigures } from "./export";
 
 const GROUPS = ["/bench/web", "/bench/api", "/bench/worker"];
 const DAYS = 30;
@@ -60,6 +60,9 @@ function countWrites(dir: string): { bytes: number; restore: () => void } {
 
 async function measure(label: string, main: Main, proxy: Proxy, to: number, hold: Map<string, number>, holdMs: number, foreignMs: number | undefined, dir: string): Promise<Figures & { checkpointBytes: number }> {
     proxy.clear();
+    // Each CLI starts as a fresh process would: no durations or task index from the run before it.
+    forgetDurations();
+    forgetTaskIndexes();
     const prefix = label.replace(/\W+/g, "-");
     const foreignName = `${prefix}-foreign`;
     proxy.options.holdFor = n => (n === foreignName ? foreignMs ?? 0 : hold.get(n) ?? holdMs);
@@ -80,7 +83,8 @@ async function measure(label: string, main: Main, proxy: Proxy, to: number, hold
     } finally {
         writes.restore();
     }
-    const wallMs = Date.now() - start - (foreignMs ?? 0);
+    const end = Date.now();
+    const wallMs = end - start - (foreignMs ?? 0);
     if (code !== 0) {
         throw new Error(`${label}: export exited ${code}:\n${stderr}`);
     }
@@ -93,6 +97,9 @@ async function measure(label: string, main: Main, proxy: Proxy, to: number, hold
     for (const s of logs) {
         byOperation[s.operation] = (byOperation[s.operation] ?? 0) + 1;
     }
+    if (process.env.BENCH_IDLE !== undefined) {
+        console.error(`idle per gap: ${idle.map(x => x.toFixed(0)).join(" ")}`);
+    }
     console.error(`${label}: calls by operation ${JSON.stringify(byOperation)}; ${proxy.created.length} tasks created`);
     return {
         label, wallMs, sumHoldsMs: [...hold.values()].reduce((x, y) => x + y, 0),
@@ -101,6 +108,10 @@ async function measure(label: string, main: Main, proxy: Proxy, to: number, hold
         idleMeanMs: idle.reduce((x, y) => x + y, 0) / Math.max(1, idle.length), idleMaxMs: Math.max(0, ...idle),
         foreignIdleMs: f === undefined || firstOurs === undefined ? undefined : firstOurs.at - (f.at + (foreignMs ?? 0)),
         maxActive: proxy.maxActive, checkpointBytes: writes.bytes,
+        breakdown: {
+            ...idleBreakdown(proxy, n => hold.get(n) ?? holdMs, n => n !== foreignName),
+            ...edges(proxy, n => hold.get(n) ?? holdMs, n => n !== foreignName, start + (foreignMs ?? 0), end),
+        },
     };
 }
 

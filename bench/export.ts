@@ -64,12 +64,58 @@ export interface Figures {
     /** Idle between the end of a foreign holder and our first create. */
     foreignIdleMs?: number;
     maxActive: number;
+    breakdown?: Breakdown;
 }
 
 /** Idle of the slot after each of our tasks, from the proxy's record of creates. */
 export function idleAfter(proxy: Proxy, holdOf: (name: string) => number, names: (n: string) => boolean): number[] {
     const ours = proxy.created.filter(c => names(c.taskName)).sort((a, b) => a.at - b.at);
     return ours.slice(1).map((c, i) => c.at - (ours[i].at + holdOf(ours[i].taskName)));
+}
+
+/**
+ * Where the idle after each of our tasks goes, from the proxy's log (means over the gaps, ms):
+ * `detect` from the task's end to the arrival of the first check after it, `check` that call's own
+ * time, `handoff` from its answer to the arrival of the next successful CreateExportTask (the
+ * engine's and the caller's work between two tasks: lookups, state, queue), with `handoffCalls`
+ * Logs calls in it, and `create` the create's own time up to moto's task.
+ */
+export interface Breakdown { detectMs: number; checkMs: number; handoffMs: number; handoffCalls: number; createMs: number; startMs?: number; tailMs?: number }
+
+/** `startMs`: from the run's start to our first task; `tailMs`: from our last task's end to the run's end. */
+export function edges(proxy: Proxy, holdOf: (name: string) => number, names: (n: string) => boolean, start: number, end: number): { startMs: number; tailMs: number } {
+    const ours = proxy.created.filter(c => names(c.taskName)).sort((a, b) => a.at - b.at);
+    const last = ours[ours.length - 1];
+    return { startMs: (ours[0]?.at ?? start) - start, tailMs: last === undefined ? 0 : end - (last.at + holdOf(last.taskName)) };
+}
+
+export function idleBreakdown(proxy: Proxy, holdOf: (name: string) => number, names: (n: string) => boolean): Breakdown {
+    const ours = proxy.created.filter(c => names(c.taskName)).sort((a, b) => a.at - b.at);
+    const logs = proxy.seen.filter(s => /ExportTask/.test(s.operation));
+    const sum: Breakdown = { detectMs: 0, checkMs: 0, handoffMs: 0, handoffCalls: 0, createMs: 0 };
+    let n = 0;
+    for (let i = 1; i < ours.length; i++) {
+        const end = ours[i - 1].at + holdOf(ours[i - 1].taskName);
+        const create = [...logs].reverse().find(s => s.operation === "CreateExportTask" && s.status === 200 && s.at <= ours[i].at);
+        const check = logs.find(s => s.operation === "DescribeExportTasks" && s.at >= end && (create === undefined || s.at <= create.at));
+        if (create === undefined || check === undefined) {
+            continue;
+        }
+        n++;
+        sum.detectMs += check.at - end;
+        sum.checkMs += (check.doneAt ?? check.at) - check.at;
+        sum.handoffMs += create.at - (check.doneAt ?? check.at);
+        sum.handoffCalls += logs.filter(s => s.at > check.at && s.at < create.at).length;
+        sum.createMs += ours[i].at - create.at;
+    }
+    const mean = (x: number): number => x / Math.max(1, n);
+    return { detectMs: mean(sum.detectMs), checkMs: mean(sum.checkMs), handoffMs: mean(sum.handoffMs), handoffCalls: mean(sum.handoffCalls), createMs: mean(sum.createMs) };
+}
+
+export function printBreakdown(label: string, b: Breakdown): void {
+    console.log(`${label}: idle after a task, mean ms: detect ${b.detectMs.toFixed(1)} (end to the check that sees it), check call ${b.checkMs.toFixed(1)}, ` +
+        `handoff ${b.handoffMs.toFixed(1)} (${b.handoffCalls.toFixed(2)} calls; check answered to next create sent), create call ${b.createMs.toFixed(1)}` +
+        (b.startMs === undefined ? "" : `; start to first task ${b.startMs} ms, last end to finish ${b.tailMs ?? 0} ms`));
 }
 
 export function printFigures(rows: Figures[], targets: { constant: boolean }): void {
@@ -91,6 +137,9 @@ export function printFigures(rows: Figures[], targets: { constant: boolean }): v
         console.log(`${f.label}: wall / sum of holds ${ratio.toFixed(3)} (target <= ${limit}: ${ratio <= limit ? "met" : "NOT met"}); ` +
             `${f.callsPerTask.toFixed(2)} Logs calls per task (target <= 3: ${f.callsPerTask <= 3 ? "met" : "NOT met"})` +
             (f.foreignIdleMs === undefined ? "" : `; idle after the foreign holder ${f.foreignIdleMs} ms (target <= 500: ${f.foreignIdleMs <= 500 ? "met" : "NOT met"})`));
+        if (f.breakdown !== undefined) {
+            printBreakdown(f.label, f.breakdown);
+        }
     }
 }
 
@@ -113,7 +162,8 @@ async function measure(label: string, run: RunExport, api: ExportApi, proxy: Pro
     }
     const start = Date.now();
     await Promise.all(names.map(n => run(api, request(n), { deadline: Date.now() + 3600_000, queueKey: `bench-${label}`, timing })));
-    const wallMs = Date.now() - start - (a.foreignMs ?? 0);
+    const end = Date.now();
+    const wallMs = end - start - (a.foreignMs ?? 0);
     const idle = idleAfter(proxy, n => holdOf.get(n) ?? a.holdMs, n => n !== foreignName);
     const logs = proxy.seen.filter(s => /ExportTask/.test(s.operation));
     const f = proxy.created.find(c => c.taskName === foreignName);
@@ -124,7 +174,10 @@ async function measure(label: string, run: RunExport, api: ExportApi, proxy: Pro
         describesPerTask: logs.filter(s => s.operation === "DescribeExportTasks").length / hold.length,
         idleMeanMs: idle.reduce((x, y) => x + y, 0) / Math.max(1, idle.length), idleMaxMs: Math.max(0, ...idle),
         foreignIdleMs: f === undefined || firstOurs === undefined ? undefined : firstOurs.at - (f.at + (a.foreignMs ?? 0)),
-        maxActive: proxy.maxActive,
+        maxActive: proxy.maxActive, breakdown: {
+            ...idleBreakdown(proxy, n => holdOf.get(n) ?? a.holdMs, n => n !== foreignName),
+            ...edges(proxy, n => holdOf.get(n) ?? a.holdMs, n => n !== foreignName, start + (a.foreignMs ?? 0), end),
+        },
     };
 }
 

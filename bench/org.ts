@@ -70,7 +70,7 @@ function breakdown(label: string, proxy: Proxy, start: number, end: number, lag:
             const seenDone = inGap[0]?.at ?? next;
             gaps.push({
                 total: next - taskEnd, detect: seenDone - taskEnd, after: next - seenDone, calls: inGap.length,
-                listings: inGap.filter(x => x.operation === "DescribeExportTasks" && x.byId !== true).length,
+                listings: inGap.filter(x => x.operation === "DescribeExportTasks" && x.taskId === undefined).length,
             });
         }
         const lastEnd = (created[created.length - 1]?.at ?? start) + HOLD_MS;
@@ -79,7 +79,7 @@ function breakdown(label: string, proxy: Proxy, start: number, end: number, lag:
     if (process.env.BENCH_ORG_DEBUG === "1") {
         const a0 = ACCOUNTS[0];
         const all = [...proxy.seen, ...proxy.others].filter(x => process.env.BENCH_ORG_DEBUG_ALL === "1" || x.account === a0 || x.account === undefined).sort((a, b) => a.at - b.at);
-        console.log(all.map(x => `${((x.at - start) / 1000).toFixed(3)}-${(((x.doneAt ?? x.at) - start) / 1000).toFixed(3)} ${x.account ?? "?"} ${x.operation}${x.byId === true ? "(id)" : x.statusCode ?? ""}`).join("\n"));
+        console.log(all.map(x => `${((x.at - start) / 1000).toFixed(3)}-${(((x.doneAt ?? x.at) - start) / 1000).toFixed(3)} ${x.account ?? "?"} ${x.operation}${x.taskId !== undefined ? "(id)" : x.statusCode ?? ""}`).join("\n"));
     }
     const rel = (t: number | undefined): string => (t === undefined ? "-" : `${((t - start) / 1000).toFixed(2)}`);
     const slowest = perAccount.reduce((a, b) => (b.lastEnd > a.lastEnd ? b : a));
@@ -103,7 +103,7 @@ function breakdown(label: string, proxy: Proxy, start: number, end: number, lag:
     const answered = proxy.seen.filter(x => x.doneAt !== undefined);
     const byOp = new Map<string, number[]>();
     for (const x of [...answered, ...proxy.others.filter(o => o.doneAt !== undefined)]) {
-        const key = x.operation === "DescribeExportTasks" ? (x.byId === true ? "DescribeExportTasks(id)" : "DescribeExportTasks(list)") : x.operation;
+        const key = x.operation === "DescribeExportTasks" ? (x.taskId !== undefined ? "DescribeExportTasks(id)" : "DescribeExportTasks(list)") : x.operation;
         byOp.set(key, [...(byOp.get(key) ?? []), (x.doneAt as number) - x.at]);
     }
     console.log(`  proxy answer time (arrival -> answer, moto included): ${[...byOp.entries()].map(([op, xs]) => `${op} ${ms(mean(xs))} (${xs.length})`).join(", ")}`);

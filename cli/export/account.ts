@@ -12,7 +12,7 @@ import { AwsClients, explainAwsError } from "../aws";
 import { BackfillEvent, BackfillResult, chunkRequest, readTaskLists, runBackfill, TaskLists, tasksNotBefore } from "./backfill";
 import { describeInterruptedTask } from "./interrupt";
 import { lockState } from "./lock";
-import { listTaskObjects, TaskListing, writeManifest } from "./manifest";
+import { EarlyListings, writeManifest } from "./manifest";
 import { chunkCount } from "./plan";
 import { GroupSelector, LOOKUPS_AT_ONCE, namesOnly, resolveGroups, selectorIdentity } from "./select";
 import { cancelCommand } from "./summary";
@@ -155,7 +155,7 @@ function startEarly(ctx: AccountContext, base: ClientBase, account: string | und
     }
     // Every chunk of a new plan ends after --from (--since-last may start earlier: then the
     // backfill reads for itself); a resumed plan has its own chunks.
-    const notBefore = tasksNotBefore(opened?.resumed === true ? Math.min(...opened.state.chunks.map(c => c.to)) : ctx.job.from);
+    const notBefore = tasksNotBefore(opened?.resumed === true ? opened.state.chunks : [{ to: ctx.job.from }]);
     const recorded = opened?.resumed === true && opened.state.chunks.some(c => c.taskId !== undefined);
     let lists: Promise<TaskLists> | undefined;
     const start = (): Promise<TaskLists> => {
@@ -243,24 +243,17 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
         }
         const progress = ctx.progress(state, ctx.multi ? account : undefined);
         // Each completed task's folder is listed for the manifest while the next task runs (from its
-        // creation on, so that the listing does not delay it): listed at the end, an organization's
-        // hundreds of folders delayed the summary by seconds. The manifest lists what is left.
-        const listings = new Map<string, Promise<TaskListing>>();
-        let listingChain: Promise<unknown> = Promise.resolve();
+        // creation on, so that the listing does not compete with that create): listed at the end, an
+        // organization's hundreds of folders delayed the summary by seconds. The manifest lists what is left.
+        const listings = new EarlyListings(() => ctx.clients.s3(), state.job.bucket, state.job.prefix);
         let completed: string[] = [];
         const listAhead = (e: BackfillEvent): void => {
             if (e.kind === "done" && e.chunk.status === "completed" && e.chunk.taskId !== undefined) {
                 completed.push(e.chunk.taskId);
+            } else if (e.kind === "engine" && e.event.kind === "created") {
+                completed.forEach(id => listings.add(id));
+                completed = [];
             }
-            if (e.kind !== "engine" || e.event.kind !== "created") {
-                return;
-            }
-            for (const taskId of completed.filter(id => !listings.has(id))) {
-                const listed = listingChain.then(() => listTaskObjects(ctx.clients.s3(), state.job.bucket, state.job.prefix, taskId));
-                listings.set(taskId, listed);
-                listingChain = listed;
-            }
-            completed = [];
         };
         try {
             outcome.result = await runBackfill({
@@ -271,7 +264,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
                 wait: ctx.wait,
                 signal: ctx.signal,
                 cancelOnInterrupt: ctx.cancelOnInterrupt,
-                lists: ahead.lists?.(tasksNotBefore(Math.min(...state.chunks.map(c => c.to)))),
+                lists: ahead.lists?.(tasksNotBefore(state.chunks)),
                 onEvent: e => {
                     listAhead(e);
                     progress.onEvent(e);
@@ -289,7 +282,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             outcome.activeTaskNow = await describeInterruptedTask(api, active.taskId, undefined, cancelCommand(active.taskId, outcome, ctx.cancelFlags));
         }
         // What was exported where, beside the checkpoint (`verify --manifest` checks it later).
-        await writeManifest(ctx.clients.s3(), state, file, ctx.note, listings);
+        await writeManifest(ctx.clients.s3(), state, file, ctx.note, listings.started);
         return outcome;
     } finally {
         release();

@@ -173,9 +173,18 @@ export async function readTaskLists(api: ExportApi, queueKey: string, notBefore:
     return { index, active: [...pending, ...running], ended: endedTasks, notBefore, readAt };
 }
 
-/** The earliest creation time a task of a backfill whose oldest chunk ends at `firstChunkEnd` can have. */
-export function tasksNotBefore(firstChunkEnd: number): number {
-    return firstChunkEnd - CLOCK_MARGIN_MS;
+/**
+ * The earliest creation time a task of chunk `c` can have (before the clock margin): the time of its
+ * first attempt when the checkpoint recorded one, else the end of its range (a task is created after
+ * the range it exports has ended; the name says which range).
+ */
+export function adoptionBound(c: Pick<ChunkState, "to" | "firstAttemptAt">): number {
+    return c.firstAttemptAt !== undefined && c.firstAttemptAt >= c.to ? c.firstAttemptAt : c.to;
+}
+
+/** The earliest creation time (epoch ms) a task of `chunks` can have: how far back {@link reconcile} reads COMPLETED tasks. */
+export function tasksNotBefore(chunks: readonly Pick<ChunkState, "to" | "firstAttemptAt">[]): number {
+    return Math.min(...chunks.map(c => adoptionBound(c))) - CLOCK_MARGIN_MS;
 }
 
 /**
@@ -187,7 +196,7 @@ export function tasksNotBefore(firstChunkEnd: number): number {
 async function reconcile(o: BackfillOptions, file: string): Promise<{ adopted: number }> {
     const { api, state } = o;
     const open = state.chunks.filter(c => c.status !== "completed");
-    const notBefore = tasksNotBefore(Math.min(...state.chunks.map(c => c.to)));
+    const notBefore = tasksNotBefore(state.chunks);
     const recorded = state.chunks.some(c => c.taskId !== undefined);
     const ahead = await o.lists;
     const lists = ahead !== undefined && ahead.notBefore <= notBefore && Date.now() - ahead.readAt <= LISTS_MAX_AGE_MS
@@ -281,8 +290,21 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
         save(...changed);
     };
     let unsaved: ChunkState[] = [];
+    // The first attempt of a chunk is checkpointed before its create: the first chunk's now, the
+    // next one's with the save that follows each create (no save of its own between two tasks).
+    const noteAttempt = (c: ChunkState | undefined): ChunkState[] => {
+        if (c === undefined || c.firstAttemptAt !== undefined || (c.status === "running" && c.taskId !== undefined)) {
+            return [];
+        }
+        c.firstAttemptAt = Date.now();
+        return [c];
+    };
+    const firstNoted = noteAttempt(queue[0]);
+    if (firstNoted.length > 0) {
+        save(...firstNoted);
+    }
     try {
-        for (const c of queue) {
+        for (const [i, c] of queue.entries()) {
             if (o.signal?.aborted === true) {
                 throw interruptedError();
             }
@@ -297,6 +319,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                 expectedDurationMs: median(durations.slice(-5)),
                 explain: o.explain,
                 timing: o.timing,
+                adoptNotBefore: adoptionBound(c) - CLOCK_MARGIN_MS,
                 sleep,
                 onProgress: event => {
                     if (event.kind === "created" || event.kind === "adopted") {
@@ -308,7 +331,7 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillResult> {
                         } else {
                             result.adopted++;
                         }
-                        save(c, ...unsaved);
+                        save(c, ...unsaved, ...noteAttempt(queue[i + 1]));
                         unsaved = [];
                     }
                     emit({ kind: "engine", chunk: c, event });

@@ -168,25 +168,42 @@ function loadPrevious(file: string): Manifest | undefined {
 const LIST_CONCURRENCY = 4;
 
 /**
+ * Lists each task's folder as soon as its chunk completes, while the next task runs, so the manifest
+ * at the end of a run waits only for the last one (a 10,000-chunk backfill does not end with 10,000
+ * listings). Pass {@link EarlyListings.started} to {@link writeManifest}. A listing never rejects.
+ */
+export class EarlyListings {
+    readonly started = new Map<string, Promise<TaskListing>>();
+    constructor(private readonly s3: () => S3Client, private readonly bucket: string, private readonly prefix: string) {}
+    /** Starts listing the folder of `taskId` (once). */
+    add(taskId: string): void {
+        if (!this.started.has(taskId)) {
+            this.started.set(taskId, listTaskObjects(this.s3(), this.bucket, this.prefix, taskId)
+                .catch(e => ({ error: `${(e as Error).name}: ${(e as Error).message}` })));
+        }
+    }
+}
+
+/**
  * Writes the manifest of `state` beside `stateFile`, atomically, and returns its path. Task folders
  * an earlier manifest of the same checkpoint already counted are not listed again: the counts are
- * what the export wrote, and `verify` is what checks they are still there. `listedAhead` holds the
- * folders the caller listed already (as each task completed), by task ID. Never throws: a manifest
+ * what the export wrote, and `verify` is what checks they are still there. Never throws: a manifest
  * that cannot be written is a warning (the export itself is done and checkpointed).
  */
 export async function writeManifest(s3: S3Client, state: BackfillState, stateFile: string, warn: (text: string) => void,
-    listedAhead: ReadonlyMap<string, Promise<TaskListing>> = new Map()): Promise<string | undefined> {
+    early?: ReadonlyMap<string, Promise<TaskListing>>): Promise<string | undefined> {
     const file = manifestPath(stateFile);
     try {
         const listings = new Map<string, TaskListing>();
+        for (const [id, listing] of early ?? []) {
+            listings.set(id, await listing);
+        }
         for (const c of loadPrevious(file)?.chunks ?? []) {
+            if (listings.has(c.taskId ?? "")) {
+                continue;
+            }
             if (c.status === "completed" && c.taskId !== undefined && typeof c.objects === "number" && typeof c.bytes === "number") {
                 listings.set(c.taskId, { objects: c.objects, bytes: c.bytes });
-            }
-        }
-        for (const [id, listed] of listedAhead) {
-            if (!listings.has(id)) {
-                listings.set(id, await listed);
             }
         }
         const todo = [...new Set(state.chunks.filter(c => c.status === "completed" && c.taskId !== undefined && !listings.has(c.taskId))

@@ -52,6 +52,12 @@ export interface ChunkState extends Chunk {
     adopted?: boolean;
     /** Run time of the task as AWS reports it (completionTime - creationTime), when it does. */
     durationMs?: number;
+    /**
+     * When (epoch ms, this machine's clock) a run was first about to create this chunk's task,
+     * checkpointed before that CreateExportTask was sent: no task of this chunk from these runs is
+     * older, so the search for one a crashed run left reads no further back (see `adoptNotBefore`).
+     */
+    firstAttemptAt?: number;
 }
 
 /**

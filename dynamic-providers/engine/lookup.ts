@@ -62,10 +62,18 @@ export interface TaskIndex {
     freshAt?: number;
     /** Start (epoch ms) of the last read. */
     lastReadAt?: number;
+    /**
+     * Order of events on this index (a counter, not a clock: two events in one millisecond stay
+     * ordered): `events` counts them, `readStarted` is the count at the start of the last read,
+     * `createSent` at this process's last CreateExportTask for the queue key.
+     */
+    events: number;
+    readStarted?: number;
+    createSent?: number;
 }
 
 export function newTaskIndex(): TaskIndex {
-    return { byName: new Map(), byId: new Map(), order: "unknown", scanned: false, exhausted: false, pagesRead: 0 };
+    return { byName: new Map(), byId: new Map(), order: "unknown", scanned: false, exhausted: false, pagesRead: 0, events: 0 };
 }
 
 function add(ix: TaskIndex, tasks: readonly ExportTaskInfo[]): number {
@@ -161,13 +169,14 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
     ix.want = Math.min(ix.want ?? Infinity, notBefore ?? -Infinity);
     const start = (): Promise<void> => {
         ix.lastReadAt = Date.now();
+        ix.readStarted = ++ix.events;
         const want = ix.want === undefined || ix.want === -Infinity ? undefined : ix.want;
         ix.want = undefined;
         ix.running = scan(ix, read, want).catch(async e => {
             if (!ix.scanned || (e as { name?: string }).name !== "InvalidParameterException") {
                 throw e;
             }
-            Object.assign(ix, newTaskIndex(), { pagesRead: ix.pagesRead });
+            Object.assign(ix, newTaskIndex(), { pagesRead: ix.pagesRead, events: ix.events, readStarted: ix.readStarted, createSent: ix.createSent });
             await scan(ix, read, want);
         }).finally(() => { ix.running = undefined; });
         return ix.running;

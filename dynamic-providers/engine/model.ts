@@ -63,31 +63,55 @@ export interface CheckTiming {
      * fraction of its run time. Defaults to 0.1.
      */
     readonly holderFraction: number;
+    /**
+     * Shortest pause of a check the model schedules. Inside the window the number of checks is
+     * already bounded by `maxChecks`, so the floor of polls without a model (`pollMinMs`) does not
+     * apply there: the schedule scales with the task's length, whatever it is. This only keeps a
+     * degenerate estimate (tasks that take no time) from spinning. Defaults to 5.
+     */
+    readonly checkMinMs: number;
+    /**
+     * Narrowest modelled window, as a fraction of the mean: with durations that barely vary
+     * (width near 0), the window still extends this far past the earliest likely end, so a task
+     * a little late is checked at short pauses and not at the fallback's (20% of the time waited).
+     * Defaults to 0.04.
+     */
+    readonly minWidthFraction: number;
 }
 
-export const DEFAULT_CHECK_TIMING: CheckTiming = { spreadFraction: 0.06, maxChecks: 16, holderFraction: 0.1 };
+export const DEFAULT_CHECK_TIMING: CheckTiming = { spreadFraction: 0.06, maxChecks: 16, holderFraction: 0.1, checkMinMs: 5, minWidthFraction: 0.04 };
 
 /**
  * Pause before the next status check of a task that has run `elapsedMs` (since its creation),
  * given the model's estimate: up to the earliest likely end, then short pauses proportional to the
- * spread (at least `pollMinMs`, at most `maxChecks` of them across the window), and past the latest
- * likely end (the model was wrong) the fallback: `fallbackFraction` of the time waited, between
- * `pollMinMs` and `pollMaxMs`. Deterministic (no jitter): the queue is in-process and its one
+ * spread (at most `maxChecks` of them across the window, at least `checkMinMs`), past the latest
+ * likely end (the model was wrong) pauses that grow from the window's step with the overrun; beyond
+ * twice the mean, or without a model, the fallback: `fallbackFraction` of the time waited, between `pollMinMs` and `pollMaxMs`. Deterministic (no jitter): the queue is in-process and its one
  * waiter per key does not need spreading out.
  */
 export function nextCheckDelay(elapsedMs: number, estimate: DurationEstimate | undefined, t: Timing & Partial<CheckTiming>, fallbackFraction = t.pollFraction): number {
     const c = { ...DEFAULT_CHECK_TIMING, ...stripUndefined(t) };
     const clamp = (ms: number): number => Math.round(Math.min(t.pollMaxMs, Math.max(t.pollMinMs, ms)));
     if (estimate !== undefined) {
+        const floor = Math.max(0, c.checkMinMs);
         if (elapsedMs < estimate.lowMs) {
             // Waiting for the earliest likely end itself is not bounded by pollMaxMs: nothing is missed.
-            return Math.max(t.pollMinMs, Math.round(estimate.lowMs - elapsedMs));
+            return Math.max(floor, Math.round(estimate.lowMs - elapsedMs));
         }
-        const width = estimate.highMs - estimate.lowMs;
-        if (elapsedMs < estimate.highMs) {
+        const highMs = Math.max(estimate.highMs, estimate.lowMs + estimate.meanMs * c.minWidthFraction);
+        const width = highMs - estimate.lowMs;
+        if (elapsedMs < highMs) {
             // Not capped by pollMaxMs: the step is already bounded by the window (maxChecks of them).
             const step = Math.max(width * c.spreadFraction, width / Math.max(1, c.maxChecks));
-            return Math.round(Math.max(t.pollMinMs, Math.min(step, estimate.highMs - elapsedMs + step / 2)));
+            return Math.round(Math.max(floor, Math.min(step, highMs - elapsedMs + step / 2)));
+        }
+        // Past the window the model was wrong, most often by a little (a window from few samples is
+        // narrow): pauses start at the window's step and grow with the overrun (`fallbackFraction` of
+        // it), so a task a little late is seen a step late. A task running more than twice the mean
+        // is not what the model knows: the fallback below, as without a model.
+        if (elapsedMs - highMs <= estimate.meanMs) {
+            const step = width / Math.max(1, c.maxChecks);
+            return Math.round(Math.min(t.pollMaxMs, Math.max(floor, step, (elapsedMs - highMs) * fallbackFraction)));
         }
     }
     return clamp(elapsedMs * fallbackFraction);
@@ -114,6 +138,24 @@ export function observedDuration(
     }
     const end = local.lastActiveAt === undefined ? local.firstDoneAt : (local.lastActiveAt + local.firstDoneAt) / 2;
     return Math.max(0, end - local.createdAt);
+}
+
+/** Durations taken from the account's history when this process has seen none: a few recent ones. */
+export const HISTORY_SAMPLES = 8;
+
+/**
+ * The run times (completionTime - creationTime, as AWS lists them) of the `n` most recently created
+ * of `tasks` that list both, oldest first: what the account's earlier exports took, for a model that
+ * has no sample of its own yet (the first task of a process).
+ */
+export function historyDurations(tasks: Iterable<{ creationTime?: number; completionTime?: number }>, n = HISTORY_SAMPLES): number[] {
+    const timed: { at: number; d: number }[] = [];
+    for (const t of tasks) {
+        if (t.creationTime !== undefined && t.completionTime !== undefined && t.completionTime >= t.creationTime) {
+            timed.push({ at: t.creationTime, d: t.completionTime - t.creationTime });
+        }
+    }
+    return timed.sort((a, b) => a.at - b.at).slice(-n).map(x => x.d);
 }
 
 // A string, not a Symbol: Pulumi's closure serializer cannot serialize a captured Symbol.

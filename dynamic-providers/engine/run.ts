@@ -9,7 +9,7 @@ import {
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
 import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
-import { durationSamples, estimateDuration, nextCheckDelay, observedDuration, recordDuration } from "./model";
+import { durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
 import { acquireSlot } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
 
@@ -248,6 +248,33 @@ async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, p
     if (!takeFreshRead(ix, Date.now(), FRESH_READ_MS)) {
         await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
     }
+    const key = queueKeyOf(c.o);
+    if (c.o.queueKey !== undefined && durationSamples(key).length === 0) {
+        // No task of this process has finished yet: the account's recent exports (listed by the read
+        // just made) stand for it, so the first task is checked by a model too.
+        for (const d of historyDurations(ix.byId.values())) {
+            recordDuration(key, d);
+        }
+    }
+    return findInIndex(ix, request);
+}
+
+/**
+ * The lookup again once a queued request has the slot: a task of this export that another run had
+ * PENDING or RUNNING at the first lookup, and that ended while the tasks before this request ran, is
+ * COMPLETED now. No call when the index was read after this process's last create (the status checks
+ * by the index keep it so): a task of this export that completed after that read ran after our last
+ * task, and it is still active at our create unless it ended in the gap (LimitExceededException then
+ * surfaces it). Otherwise one read, while the account's slot is free: correctness over one round trip.
+ */
+async function queuedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
+    const ix = c.o.queueKey === undefined ? privateIndex.ix : sharedTaskIndex(c.o.queueKey);
+    if (ix === undefined) {
+        return undefined;
+    }
+    if (ix.createSent !== undefined && (ix.readStarted === undefined || ix.readStarted < ix.createSent)) {
+        await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
+    }
     return findInIndex(ix, request);
 }
 
@@ -290,8 +317,10 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
     const waits = { n: 0 };
     for (let retries = 0; ; ) {
         try {
-            if (c.o.queueKey !== undefined) {
-                sharedTaskIndex(c.o.queueKey).freshAt = undefined;
+            const ix = c.o.queueKey === undefined ? privateIndex.ix : sharedTaskIndex(c.o.queueKey);
+            if (ix !== undefined) {
+                ix.freshAt = undefined;
+                ix.createSent = ++ix.events;
             }
             const id = await api.createExportTask(request);
             c.emit({ kind: "created", taskId: id });
@@ -444,6 +473,10 @@ export async function runExport(api: ExportApi, request: ExportRequest, options:
     const free = await acquireSlot(queueKeyOf(options), options.deadline,
         () => timeout("queued behind other exports of this account"));
     try {
+        const late = options.lookupCompleted === false ? undefined : await queuedLookup(c, api, request, privateIndex);
+        if (late !== undefined) {
+            return adopt(c, late);
+        }
         const started = await startOrAdopt(c, api, request, privateIndex);
         if (options.waitForCompletion === false || started.task.statusCode === "COMPLETED") {
             return started;

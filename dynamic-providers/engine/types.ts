@@ -90,6 +90,10 @@ export interface Timing {
      * age when no duration is known yet. Defaults to 0.1.
      */
     readonly holderFraction?: number;
+    /** With a model: shortest pause of a modelled check (not `pollMinMs`: see ./model). Defaults to 5. */
+    readonly checkMinMs?: number;
+    /** With a model: narrowest window, as a fraction of the mean duration. Defaults to 0.04. */
+    readonly minWidthFraction?: number;
 }
 
 export const DEFAULT_TIMING: Timing = {

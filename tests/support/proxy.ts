@@ -93,11 +93,11 @@ export interface Seen {
     status?: number;
     /** DescribeExportTasks: the statusCode filter, when one was given. */
     statusCode?: string;
-    /** DescribeExportTasks of one task (a status check), not a listing. */
-    byId?: boolean;
+    /** DescribeExportTasks: the task id asked for, when one was given (a status check, not a listing). */
+    taskId?: string;
     /** The account the request acts in (see {@link ProxyOptions.limitPerAccount}). */
     account?: string;
-    /** When the answer was sent (absent for dropped connections). */
+    /** When the answer was sent (or the connection dropped). */
     doneAt?: number;
 }
 
@@ -219,7 +219,9 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     const handleLogs = async (operation: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
         const entry: Seen = { operation, at: Date.now(), account: accountOf(req) };
         proxy.seen.push(entry);
-        res.once("finish", () => { entry.doneAt = Date.now(); });
+        const finished = (): void => { entry.doneAt ??= Date.now(); };
+        res.on("finish", finished);
+        res.on("close", finished);
         const fault = faults.get(operation)?.shift();
         entry.fault = fault;
         if (fault === "throttle") {
@@ -250,8 +252,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         if (typeof input.statusCode === "string") {
             entry.statusCode = input.statusCode;
         }
-        if (operation === "DescribeExportTasks") {
-            entry.byId = typeof input.taskId === "string";
+        if (typeof input.taskId === "string") {
+            entry.taskId = input.taskId;
         }
         const slow = proxy.options.slowPolls;
         if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined

@@ -154,6 +154,16 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         assert.deepStrictEqual(aws.calls, ["describe", "create"], "COMPLETED looked up once (active tasks surface through LimitExceededException)");
     });
 
+    it("a request queued behind another adopts the task a concurrent run had running at its lookup and finished meanwhile", async () => {
+        const aws = new FakeAws();
+        const theirs = aws.add(req("b"), "COMPLETED", 5000);
+        const o = aws.options();
+        const [a, b] = await Promise.all([runExport(aws, req("a"), o), runExport(aws, req("b"), o)]);
+        assert.strictEqual(a.adopted, false);
+        assert.deepStrictEqual([b.adopted, b.task.taskId], [true, theirs.taskId]);
+        assert.strictEqual(aws.tasks.filter(t => t.taskName === "b").length, 1, "no second task of b");
+    });
+
     it("creates of one process and key run one at a time", async () => {
         const aws = new FakeAws();
         aws.durationMs = 0;

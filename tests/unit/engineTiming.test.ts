@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import {
     awsTo, durationSamples, estimateDuration, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, ExportTaskPage,
-    forgetDurations, nextCheckDelay, observedDuration, recordDuration, runExport, DEFAULT_TIMING,
+    forgetDurations, historyDurations, nextCheckDelay, observedDuration, recordDuration, runExport, DEFAULT_TIMING,
 } from "../../dynamic-providers/engine";
 
 /** A deterministic generator (mulberry32): the same durations on every run. */
@@ -173,8 +173,19 @@ describe("engine timing: the duration model and the check schedule (pure)", () =
         assert.strictEqual(nextCheckDelay(30_000, est, { ...DEFAULT_TIMING, spreadFraction: 0.01, maxChecks: 12 }), 5_000, "at most 12 checks across the window");
         assert.strictEqual(nextCheckDelay(3_000_000, { lowMs: 1_800_000, highMs: 5_400_000, meanMs: 3_600_000, samples: 9 }, DEFAULT_TIMING), 225_000,
             "inside the window the step is not capped by pollMaxMs: it is already bounded by the window");
-        assert.strictEqual(nextCheckDelay(30_000, { ...est, highMs: 30_000 }, DEFAULT_TIMING), 6_000, "past the window: the fallback, 20% of the time waited");
+        assert.strictEqual(nextCheckDelay(90_000, est, DEFAULT_TIMING), 3_750, "just past the window: the window's step");
+        assert.strictEqual(nextCheckDelay(140_000, est, DEFAULT_TIMING), 10_000, "further past it: 20% of the overrun, a number of checks logarithmic in it");
+        assert.strictEqual(nextCheckDelay(200_000, est, DEFAULT_TIMING), 30_000, "more than the mean past the window: the model does not know this task, the fallback");
+        assert.strictEqual(nextCheckDelay(1_000, { lowMs: 0, highMs: 0, meanMs: 0, samples: 4 }, DEFAULT_TIMING), 250,
+            "a model of tasks that took no time (an emulator) and a task that does: the fallback, floored by pollMinMs");
+        assert.strictEqual(nextCheckDelay(30_000, { ...est, highMs: 30_000 }, DEFAULT_TIMING), 150,
+            "durations that do not vary: the window still reaches 4% of the mean past the earliest end, checked at 1/16 of it");
+        assert.strictEqual(nextCheckDelay(700, { lowMs: 500, highMs: 1500, meanMs: 1000, samples: 9 }, DEFAULT_TIMING), 63,
+            "a short task (a benchmark's scaled-down one): inside the window the pause is not floored by pollMinMs (250 ms), the schedule scales");
+        assert.strictEqual(nextCheckDelay(0, { lowMs: 0, highMs: 2, meanMs: 1, samples: 3 }, DEFAULT_TIMING), 5, "tasks that take almost no time: checkMinMs, not a spin");
         assert.strictEqual(nextCheckDelay(3_600_000, est, DEFAULT_TIMING), 30_000, "never more than pollMaxMs once the model was wrong");
+        assert.strictEqual(nextCheckDelay(520, { lowMs: 500, highMs: 500, meanMs: 500, samples: 9 }, DEFAULT_TIMING), 5,
+            "a short task a little late: the window's step (floored by checkMinMs), not the 250 ms of pollMinMs");
         assert.strictEqual(nextCheckDelay(100, undefined, DEFAULT_TIMING), 250, "no model: at least pollMinMs");
         assert.strictEqual(nextCheckDelay(5_000, undefined, DEFAULT_TIMING, 0.1), 500, "a holder with no model: a tenth of its age");
     });
@@ -220,6 +231,23 @@ describe("engine timing: simulated queues (virtual clock, one active task per ac
             });
         }
     }
+
+    it("the first task of a process in an account with history: checked by a model of the account's recent exports", async () => {
+        const clock = new Clock();
+        const aws = new SimAws(clock, () => 600_000);
+        const key = "sim-history";
+        forgetDurations(key);
+        for (let i = 0; i < 12; i++) {
+            aws.add({ ...request(100 + i), taskName: `earlier-${i}` }, 600_000, clock.now - (13 - i) * 700_000);
+        }
+        const calls = { ...aws.calls };
+        await clock.run(runExport(aws, request(0), { deadline: clock.now + 3600_000, queueKey: key, now: () => clock.now, sleep: clock.sleep, random: () => 0.5 }));
+        assert.deepStrictEqual(durationSamples(key).slice(0, 8), Array(8).fill(600_000), "the 8 most recent earlier durations");
+        // One COMPLETED lookup, one create, one check at the modelled end (the old rule: about 30 polls).
+        assert.ok(aws.calls.describe + aws.calls.create - calls.describe - calls.create <= 3, JSON.stringify(aws.calls));
+        assert.deepStrictEqual(historyDurations([{ creationTime: 5, completionTime: 9 }, { creationTime: 1, completionTime: 2 }, { creationTime: 3 }], 8), [1, 4],
+            "oldest first, only tasks listed with both times");
+    });
 
     it("a task not ours holding the slot for 5 s: checked by its creationTime, the slot idle <= 0.5 s after it ends", async () => {
         const clock = new Clock();
