@@ -240,8 +240,14 @@ function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | un
 /** How far AWS's clock (a task's creationTime) may be behind ours, for a status check by the index. */
 const CHECK_CLOCK_MARGIN_MS = 3600_000;
 
-/** How old a status check's read of the index may be to stand for the lookup before the next create. */
-const FRESH_READ_MS = 2_000;
+/**
+ * How old a status check's read of the index may be to stand for the lookup before the next create.
+ * Short: a task of the same chunk that another run creates and finishes between that read and our
+ * create is exported twice (AWS has no conditional create), so the read must be as recent as a
+ * lookup of its own would be. The handoff from the check to the next create normally takes a few
+ * milliseconds; a process stalled longer (a loaded machine) looks again.
+ */
+const FRESH_READ_MS = 250;
 
 async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
     const ix = indexOf(c, privateIndex);
