@@ -136,8 +136,8 @@ async function selectGroups(ctx: AccountContext, base: ClientBase, outcome: Acco
 /** Work {@link exportAccount} starts before the log groups are known (see there). */
 interface Early {
     /** The bucket's preflight: resolves to its error, or `undefined` when it passed. */
-    readonly bucket?: Promise<unknown>;
-    readonly api?: Promise<ExportApi>;
+    readonly bucket: Promise<unknown>;
+    readonly api: Promise<ExportApi>;
     /**
      * The task lists read ahead, for a backfill whose COMPLETED tasks must be read back to
      * `notBefore` (`undefined` when the read ahead does not reach that far).
@@ -228,7 +228,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
             if (failed !== undefined) {
                 throw flagNames(failed.reason, ctx.roleFlag);
             }
-            const bucketError = await (ahead.bucket ?? preflightBucket(base, region, state.job.bucket).then(() => undefined, (e: unknown) => e));
+            const bucketError = await ahead.bucket;
             if (bucketError !== undefined) {
                 throw flagNames(bucketError, ctx.roleFlag);
             }
@@ -236,7 +236,7 @@ export async function exportAccount(ctx: AccountContext, target: AccountTarget):
         if (state.chunks.length === 0) {
             return outcome;
         }
-        const api = await (ahead.api ?? logsExportApi(base));
+        const api = await ahead.api;
         if (ctx.dryRun) {
             outcome.state = await withAwsTasks(api, state);
             return outcome;

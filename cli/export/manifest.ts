@@ -178,8 +178,7 @@ export class EarlyListings {
     /** Starts listing the folder of `taskId` (once). */
     add(taskId: string): void {
         if (!this.started.has(taskId)) {
-            this.started.set(taskId, listTaskObjects(this.s3(), this.bucket, this.prefix, taskId)
-                .catch(e => ({ error: `${(e as Error).name}: ${(e as Error).message}` })));
+            this.started.set(taskId, listTaskObjects(this.s3(), this.bucket, this.prefix, taskId));
         }
     }
 }

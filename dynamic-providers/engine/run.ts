@@ -232,13 +232,23 @@ function indexOf(c: Ctx, privateIndex: { ix?: TaskIndex }): TaskIndex {
     return privateIndex.ix;
 }
 
+/** The index {@link indexOf} would return, without creating a private one (`undefined` when none was read). */
+function existingIndexOf(c: Ctx, privateIndex: { ix?: TaskIndex }): TaskIndex | undefined {
+    return c.o.queueKey === undefined ? privateIndex.ix : sharedTaskIndex(c.o.queueKey);
+}
+
+/** How far AWS's clock (a task's creationTime) may be behind ours, for lookups bounded by time. */
+const CLOCK_MARGIN_MS = 3600_000;
+
+/** The oldest creation time a task of `request` can have, for a lookup: the caller's bound, else the range end less the clock margin. */
+function lookupFloor(c: Ctx, request: ExportRequest): number {
+    return c.o.adoptNotBefore ?? request.to - CLOCK_MARGIN_MS;
+}
+
 function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | undefined): Promise<void> {
     return refreshIndex(ix, token => withRetries(c, "DescribeExportTasks",
         () => api.describeExportTasks({ statusCode: "COMPLETED", limit: 50, nextToken: token })), notBefore);
 }
-
-/** How far AWS's clock (a task's creationTime) may be behind ours, for a status check by the index. */
-const CHECK_CLOCK_MARGIN_MS = 3600_000;
 
 /**
  * How old a status check's read of the index may be to stand for the lookup before the next create.
@@ -252,7 +262,7 @@ const FRESH_READ_MS = 250;
 async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
     const ix = indexOf(c, privateIndex);
     if (!takeFreshRead(ix, Date.now(), FRESH_READ_MS)) {
-        await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
+        await readIndex(c, api, ix, lookupFloor(c, request));
     }
     const key = queueKeyOf(c.o);
     if (c.o.queueKey !== undefined && durationSamples(key).length === 0) {
@@ -274,12 +284,12 @@ async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, p
  * surfaces it). Otherwise one read, while the account's slot is free: correctness over one round trip.
  */
 async function queuedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
-    const ix = c.o.queueKey === undefined ? privateIndex.ix : sharedTaskIndex(c.o.queueKey);
+    const ix = existingIndexOf(c, privateIndex);
     if (ix === undefined) {
         return undefined;
     }
     if (ix.createSent !== undefined && (ix.readStarted === undefined || ix.readStarted < ix.createSent)) {
-        await readIndex(c, api, ix, c.o.adoptNotBefore ?? request.to - 3600_000);
+        await readIndex(c, api, ix, lookupFloor(c, request));
     }
     return findInIndex(ix, request);
 }
@@ -296,7 +306,7 @@ async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolea
     if (byIndex && ix?.scanned === true) {
         // Only tasks as new as ours: listed newest first, the head of the list, never a deeper read
         // of the history (an hour's margin for the difference between AWS's clock and ours).
-        await readIndex(c, api, ix, createdAt - CHECK_CLOCK_MARGIN_MS);
+        await readIndex(c, api, ix, createdAt - CLOCK_MARGIN_MS);
         const done = ix.byId.get(taskId);
         if (done !== undefined) {
             ix.freshAt = Date.now();
@@ -323,7 +333,7 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
     const waits = { n: 0 };
     for (let retries = 0; ; ) {
         try {
-            const ix = c.o.queueKey === undefined ? privateIndex.ix : sharedTaskIndex(c.o.queueKey);
+            const ix = existingIndexOf(c, privateIndex);
             if (ix !== undefined) {
                 ix.freshAt = undefined;
                 ix.createSent = ++ix.events;
