@@ -12,6 +12,8 @@
  * in the same run), --poll-min-ms N: the engine's shortest pause between checks (250 ms), which
  * the CLI has no flag for; a 0.5 s hold stands for a task of minutes, so the floor can be scaled
  * down with it. The bench sets it in each engine's DEFAULT_TIMING, in this process only.
+ * BENCH_GAPS=1 prints the calls of each gap between two tasks (see bench/export.ts), BENCH_IDLE=1
+ * the idle of each.
  */
 import * as fs from "fs";
 import * as os from "os";

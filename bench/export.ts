@@ -11,7 +11,11 @@
  * engine's pollMinMs; a 1 s hold stands for a 1 min to 1 h task, so the 250 ms floor is scaled down
  * with it when given), --foreign-ms N (a task not ours holds the slot N ms at the start; prints the
  * idle after it ends), --before DIR (also runs the engine of another checkout, e.g. /work/main,
- * in the same run, for a side-by-side comparison).
+ * in the same run, for a side-by-side comparison). BENCH_GAPS=1 prints, for each gap between two
+ * tasks, the CloudWatch Logs calls from the earlier task's create to the next create (`id`: a status
+ * check by task id; `ls:COMPLETED`: a read of the COMPLETED list) with their times from that create.
+ * With --before, the checkout run first also warms the process up (modules, JIT): compare the
+ * gaps, and the start-up time with care.
  */
 import * as path from "path";
 import { clientBase, logsExportApi } from "../dynamic-providers/aws";
@@ -106,6 +110,10 @@ export function idleBreakdown(proxy: Proxy, holdOf: (name: string) => number, na
         sum.checkMs += (check.doneAt ?? check.at) - check.at;
         sum.handoffMs += create.at - (check.doneAt ?? check.at);
         sum.handoffCalls += logs.filter(s => s.at > check.at && s.at < create.at).length;
+        if (process.env.BENCH_GAPS !== undefined) {
+            const seq = logs.filter(s => s.at >= ours[i - 1].at && s.at <= create.at).map(s => `${s.operation === "DescribeExportTasks" ? (s.taskId !== undefined ? "id" : `ls:${s.statusCode}`) : "create"}@${s.at - ours[i - 1].at}`);
+            console.error(`gap ${i} end@${end - ours[i - 1].at}: ${seq.join(" ")}`);
+        }
         sum.createMs += ours[i].at - create.at;
     }
     const mean = (x: number): number => x / Math.max(1, n);

@@ -5,7 +5,9 @@
  * (windows x hold), the same over the slot-busy bound (windows x hold plus each CreateExportTask's own
  * latency, which the account's one slot cannot overlap), CloudWatch Logs calls per window and
  * state-store calls per window. Needs moto_server.
- * Sizes: BENCH_GROUPS (100), BENCH_DAYS (7), BENCH_HOLD_MS (200).
+ * Sizes: BENCH_GROUPS (100), BENCH_DAYS (7), BENCH_HOLD_MS (200). BENCH_SPREAD=0.5: each task's hold
+ * drawn from +-50% around BENCH_HOLD_MS (fixed seed, in the order the tasks are created); the bounds
+ * are then the sum of the holds drawn.
  */
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
@@ -20,10 +22,12 @@ import { replaceEnv } from "../tests/support/env";
 import { fixtures } from "../tests/support/exportFixtures";
 import { startMoto } from "../tests/support/moto";
 import { startProxy } from "../tests/support/proxy";
+import { seeded } from "./export";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 100);
 const DAYS = Number(process.env.BENCH_DAYS ?? 7);
 const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 200);
+const SPREAD = Number(process.env.BENCH_SPREAD ?? 0);
 
 /** Counts every call the handler makes on the store. */
 function counted(store: StateStore, counter: { n: number }): StateStore {
@@ -36,7 +40,17 @@ function counted(store: StateStore, counter: { n: number }): StateStore {
 
 async function main(): Promise<void> {
     const moto = await startMoto();
-    const proxy = await startProxy(moto.endpoint, { holdMs: HOLD_MS });
+    const draw = seeded(14);
+    const holds = new Map<string, number>();
+    const holdFor = (name: string): number => {
+        let h = holds.get(name);
+        if (h === undefined) {
+            h = Math.round(HOLD_MS * (1 - SPREAD + 2 * SPREAD * draw()));
+            holds.set(name, h);
+        }
+        return h;
+    };
+    const proxy = await startProxy(moto.endpoint, { holdMs: HOLD_MS, holdFor });
     const restore = replaceEnv({ ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint });
     try {
         const f = fixtures(moto.endpoint, moto.credentials);
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
         }
         const wallMs = Date.now() - started;
         const logsCalls = proxy.seen.length;
-        const bound = windows * HOLD_MS;
+        const bound = [...holds.values()].reduce((a, b) => a + b, 0);
         const createSum = createMs.reduce((a, b) => a + b, 0);
         const slotBound = bound + createSum;
         const sortedCreate = [...createMs].sort((a, b) => a - b);
@@ -107,7 +121,7 @@ async function main(): Promise<void> {
         const pollMean = pollMs.reduce((a, b) => a + b, 0) / Math.max(1, pollMs.length);
         const observedBound = slotBound + windows * pollMean;
         console.log(JSON.stringify({
-            groups: GROUPS, days: DAYS, holdMs: HOLD_MS, windows, exported, ticks, wallMs,
+            groups: GROUPS, days: DAYS, holdMs: HOLD_MS, spread: SPREAD, windows, exported, ticks, wallMs,
             serialLowerBoundMs: bound, wallOverBound: Number((wallMs / bound).toFixed(3)),
             createLatencyMs: { mean: Number((createSum / Math.max(1, createMs.length)).toFixed(1)), p50: Math.round(sortedCreate[Math.floor(sortedCreate.length / 2)] ?? 0),
                 p90: Math.round(sortedCreate[Math.floor(sortedCreate.length * 0.9)] ?? 0) },

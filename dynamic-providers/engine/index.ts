@@ -3,7 +3,10 @@ export * from "./decisions";
 export * from "./explain";
 export * from "./run";
 export { acquireSlot } from "./queue";
-export { DEFAULT_CHECK_TIMING, durationSamples, estimateDuration, forgetDurations, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
+export {
+    checkWindow, DEFAULT_CHECK_TIMING, durationSamples, estimateDuration, forgetDurations, historyDurations, MODEL_SAMPLES, nextCheckDelay, observedDuration,
+    recordDuration,
+} from "./model";
 export type { CheckTiming, DurationEstimate } from "./model";
 export { findInIndex, forgetTaskIndexes, listOrder, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead } from "./lookup";
 export type { ListOrder, PageReader, TaskIndex } from "./lookup";

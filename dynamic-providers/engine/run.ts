@@ -9,7 +9,7 @@ import {
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
 import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
-import { durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
+import { checkWindow, DEFAULT_CHECK_TIMING, durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
 import { acquireSlot } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
 
@@ -174,7 +174,7 @@ function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
  */
 async function watchHolder(c: Ctx, api: ExportApi, holder: ExportTaskInfo & { creationTime: number }): Promise<void> {
     const estimate = estimateDuration(durationSamples(queueKeyOf(c.o)));
-    const fraction = c.t.holderFraction ?? 0.1;
+    const fraction = c.t.holderFraction ?? DEFAULT_CHECK_TIMING.holderFraction;
     for (;;) {
         const delay = clampToDeadline(nextCheckDelay(c.now() - holder.creationTime, estimate, c.t, fraction), c.now(), c.o.deadline);
         if (delay === undefined) {
@@ -216,8 +216,11 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
     }
 }
 
+/** The queue key of calls that give none (one account and region per process, e.g. a function). */
+export const DEFAULT_QUEUE_KEY = "default";
+
 function queueKeyOf(o: EngineOptions): string {
-    return o.queueKey ?? "default";
+    return o.queueKey ?? DEFAULT_QUEUE_KEY;
 }
 
 /**
@@ -348,6 +351,13 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
                 if (mine !== undefined) {
                     return adopt(c, mine);
                 }
+                // A task not ours held the slot and has ended. While we waited, another run may have
+                // created this very export and seen it finish (AWS has no conditional create), so
+                // look again before creating: one read per wait, never on the uncontended path.
+                const done = c.o.lookupCompleted === false ? undefined : await completedLookup(c, api, request, privateIndex);
+                if (done !== undefined) {
+                    return adopt(c, done);
+                }
                 continue;
             }
             const mine = kind === "exists" ? await findMine(c, api, request, privateIndex) : undefined;
@@ -439,7 +449,9 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const checkedAt = c.now();
-        const inWindow = estimate !== undefined && checkedAt - origin <= estimate.highMs;
+        // The window as the schedule widens it: with durations that barely vary, the checks right
+        // after the earliest likely end are inside it, and read the index.
+        const inWindow = estimate !== undefined && checkedAt - origin <= checkWindow(estimate, c.t).highMs;
         const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false, origin);
         if (!check.listed) {
             lastActiveAt = checkedAt;

@@ -87,7 +87,7 @@ export interface Timing {
     readonly maxChecks?: number;
     /**
      * Pause while a task not ours holds the slot and its creationTime is listed, as a fraction of its
-     * age when no duration is known yet. Defaults to 0.1.
+     * age when no duration is known yet. Defaults to 0.08.
      */
     readonly holderFraction?: number;
     /** With a model: shortest pause of a modelled check (not `pollMinMs`: see ./model). Defaults to 5. */

@@ -4,8 +4,8 @@
  * runs out, and report lag and failures as CloudWatch embedded metrics.
  */
 import {
-    clampToDeadline, describeTask, EngineOptions, ExportApi, ExportRequest, ExportTaskInfo, isExportError, isTerminal, listExportTasks, pickAdoptable,
-    runExport, waitForTask,
+    DEFAULT_QUEUE_KEY, durationSamples, EngineOptions, ExportApi, ExportRequest, ExportTaskInfo, isExportError, listExportTasks, MODEL_SAMPLES, pickAdoptable,
+    recordDuration, runExport, waitForTask,
 } from "../../dynamic-providers/engine";
 import { DEFAULT_NAMESPACE, METRIC_DIMENSIONS, METRIC_NAMES, ScheduleConfig } from "./config";
 import { LogGroupInfo } from "./logGroups";
@@ -111,6 +111,14 @@ export async function tick(d: TickDeps): Promise<TickReport> {
         const skip = new Set<string>();
         // Run times recorded by earlier ticks: the first poll of this tick's first task comes on time too.
         const learned: number[] = [...states.values()].flatMap(g => g.lastDurationMs === undefined ? [] : [g.lastDurationMs]);
+        // The engine's model decides when to look (see exportWindow); a cold function (a new
+        // container) has none yet: the run times stored with "done" stand for it, as the account's
+        // recent exports do for the CLI and the provider.
+        if (durationSamples(MODEL_KEY).length === 0) {
+            for (const ms of learned.slice(-MODEL_SAMPLES)) {
+                recordDuration(MODEL_KEY, ms);
+            }
+        }
         let ahead: Prepared | undefined;
         // "Done" of the last window, written once the next CreateExportTask has been answered: the
         // create, which holds the slot, does not share the state store's (or moto's) time with it.
@@ -259,12 +267,20 @@ interface Prepared {
 }
 
 /**
- * Pause between polls once the expected end has passed: a tenth of the expected run time, 25 ms to
- * 250 ms (the engine's default minimum, also used while nothing is expected yet).
+ * The engine's `pollMinMs` for a tick: the floor of its polls outside its model's window (a task far
+ * later than the durations seen, or any task before one has finished), a tenth of the expected run
+ * time, 25 ms to 250 ms (the engine's default minimum, also used while nothing is expected yet).
  */
 export function shortPollMs(expectedMs: number | undefined): number {
     return expectedMs === undefined ? 250 : Math.min(250, Math.max(25, Math.round(expectedMs / 10)));
 }
+
+/**
+ * The engine's queue key of the function (none is given): one function exports one account and
+ * region, so the durations its engine model keeps are that account's.
+ */
+const MODEL_KEY = DEFAULT_QUEUE_KEY;
+
 /** Pages of 50 COMPLETED tasks read when looking for a crashed run's task (as the engine does). */
 const COMPLETED_PAGES = 3;
 
@@ -308,25 +324,17 @@ async function exportWindow(
         const result = earlier !== undefined
             ? { task: earlier, adopted: true }
             : await runExport(d.api, request, { ...options, lookupCompleted: false, waitForCompletion: false });
-        const startedAt = Date.now();
         writes.chain(name, () => d.store.markAttempt(name, w.start, result.task.taskId));
         started();
         const expected = expectedDurationOf(learned);
-        let current = result.task;
-        if (!isTerminal(current.statusCode) && expected !== undefined) {
-            // The first poll exactly at the expected end (the engine's own first poll adds slack): a
-            // task AWS reports COMPLETED at creation + run time is seen at once, and the slot moves on.
-            // An adopted task started earlier: its expected end counts from its creation (AWS's clock).
-            const from = result.adopted && current.creationTime !== undefined ? Math.min(startedAt, current.creationTime) : startedAt;
-            const delay = clampToDeadline(Math.max(0, from + expected - Date.now()), Date.now(), deadline);
-            if (delay === undefined) {
-                return "stop";
-            }
-            await (d.engine?.sleep ?? (ms => new Promise<void>(r => setTimeout(r, ms))))(delay);
-            current = { ...current, ...await describeTask(d.api, current.taskId, options) };
-        }
-        // Terminal already: returns it, or throws the explained failure; else short polls, then longer.
-        const t = await waitForTask(d.api, current, { ...options, timing: { pollMinMs: shortPollMs(expected), ...d.engine?.timing } });
+        // When to look is the engine's model of the durations this process has seen (./model of the
+        // engine, kept on globalThis, so a warm function keeps it from tick to tick, and seeded from
+        // the stored run times in a new one): durations that do not vary are checked right at the
+        // modelled end, varying ones one step into the window and then at short steps through it (a
+        // first poll at the median would leave the slot idle for up to half the spread after every
+        // task that ends early). The median run time only floors the polls outside the model's
+        // window. An adopted task started earlier: its age counts from its creation (AWS's clock).
+        const t = await waitForTask(d.api, result.task, { ...options, timing: { pollMinMs: shortPollMs(expected), ...d.engine?.timing } });
         const durationMs = t.creationTime !== undefined && t.completionTime !== undefined ? Math.max(0, t.completionTime - t.creationTime) : undefined;
         if (durationMs !== undefined) {
             learned.push(durationMs);

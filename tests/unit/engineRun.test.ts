@@ -6,6 +6,8 @@ import {
 
 interface FakeTask extends ExportTaskInfo {
     endsAt: number;
+    /** Created by another run at this time: not listed, and not holding the slot, before it. */
+    createdAt?: number;
     finalStatus: ExportStatus;
     cancelled?: boolean;
 }
@@ -17,6 +19,9 @@ class FakeAws implements ExportApi {
     calls: string[] = [];
     durationMs = 1000;
     constructor(private readonly limit = true) {}
+    visible(t: FakeTask): boolean {
+        return t.createdAt === undefined || this.now >= t.createdAt;
+    }
     status(t: FakeTask): string {
         return t.cancelled ? "CANCELLED" : this.now < t.endsAt ? "RUNNING" : t.finalStatus;
     }
@@ -31,14 +36,14 @@ class FakeAws implements ExportApi {
     }
     async createExportTask(r: ExportRequest): Promise<string> {
         this.calls.push("create");
-        if (this.limit && this.tasks.some(t => this.status(t) === "RUNNING")) {
+        if (this.limit && this.tasks.some(t => this.visible(t) && this.status(t) === "RUNNING")) {
             throw Object.assign(new Error("Resource limit exceeded."), { name: "LimitExceededException" });
         }
         return this.add(r).taskId;
     }
     async describeExportTasks(q: { taskId?: string; statusCode?: ExportStatus }): Promise<{ tasks: ExportTaskInfo[] }> {
         this.calls.push("describe");
-        return { tasks: this.tasks.map(t => this.view(t)).filter(t => (q.taskId === undefined || t.taskId === q.taskId) && (q.statusCode === undefined || t.statusCode === q.statusCode)) };
+        return { tasks: this.tasks.filter(t => this.visible(t)).map(t => this.view(t)).filter(t => (q.taskId === undefined || t.taskId === q.taskId) && (q.statusCode === undefined || t.statusCode === q.statusCode)) };
     }
     async cancelExportTask(taskId: string): Promise<void> {
         this.calls.push("cancel");
@@ -102,6 +107,18 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         assert.ok(waits.length >= 3 && waits.length <= 10, `${waits.length} waits for a 2 minute holder`);
         assert.ok(waits[1] > waits[0] && waits[2] > waits[1], `backoff grows: ${waits.join(", ")}`);
         assert.strictEqual(events.filter(e => e.kind === "created").length, 1);
+    });
+
+    it("after waiting out another holder, looks for a COMPLETED task of its export before creating: another run may have exported it meanwhile", async () => {
+        const aws = new FakeAws();
+        const holder = aws.add(req("someone-else"), "COMPLETED", 3000);
+        // Another run's task of the same export, created as the holder ends and finished 200 ms
+        // later, while this request still waits out its backoff.
+        const theirs = aws.add(req("mine"), "COMPLETED", 3200);
+        theirs.createdAt = holder.endsAt;
+        const r = await runExport(aws, req("mine"), aws.options());
+        assert.deepStrictEqual([r.adopted, r.task.taskId], [true, theirs.taskId]);
+        assert.strictEqual(aws.tasks.filter(t => t.taskName === "mine").length, 1, "exported once");
     });
 
     it("gives up at the deadline with a timeout naming [timeoutMinutes]", async () => {
