@@ -269,9 +269,13 @@ async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, p
     }
     const key = queueKeyOf(c.o);
     if (c.o.queueKey !== undefined && durationSamples(key).length === 0) {
-        // No task of this process has finished yet: the account's recent exports (listed by the read
-        // just made) stand for it, so the first task is checked by a model too.
-        for (const d of historyDurations(ix.byId.values())) {
+        // No task of this process has finished yet: the account's recent exports to the same
+        // destination (bucket and prefix: this job, or a run of it; listed by the read just made)
+        // stand for it, so the first task is checked by a model too. Exports elsewhere (another
+        // job, the task not ours that held the slot) say nothing of how long ours take.
+        const alike = [...ix.byId.values()].filter(t => t.destination === request.destination
+            && (t.destinationPrefix ?? "exportedlogs") === request.destinationPrefix);
+        for (const d of historyDurations(alike)) {
             recordDuration(key, d);
         }
     }

@@ -270,9 +270,13 @@ describe("engine timing: simulated queues (virtual clock, one active task per ac
         for (let i = 0; i < 12; i++) {
             aws.add({ ...request(100 + i), taskName: `earlier-${i}` }, 600_000, clock.now - (13 - i) * 700_000);
         }
+        // More recent exports of another job (another prefix), far longer: not taken for ours.
+        for (let i = 0; i < 3; i++) {
+            aws.add({ ...request(200 + i), taskName: `other-job-${i}`, destinationPrefix: "elsewhere" }, 5_000, clock.now - 60_000 + i * 10_000);
+        }
         const calls = { ...aws.calls };
         await clock.run(runExport(aws, request(0), { deadline: clock.now + 3600_000, queueKey: key, now: () => clock.now, sleep: clock.sleep, random: () => 0.5 }));
-        assert.deepStrictEqual(durationSamples(key).slice(0, 8), Array(8).fill(600_000), "the 8 most recent earlier durations");
+        assert.deepStrictEqual(durationSamples(key).slice(0, 8), Array(8).fill(600_000), "the 8 most recent earlier durations of exports to the same destination");
         // One COMPLETED lookup, one create, one check at the modelled end (the old rule: about 30 polls).
         assert.ok(aws.calls.describe + aws.calls.create - calls.describe - calls.create <= 3, JSON.stringify(aws.calls));
         assert.deepStrictEqual(historyDurations([{ creationTime: 5, completionTime: 9 }, { creationTime: 1, completionTime: 2 }, { creationTime: 3 }], 8), [1, 4],
