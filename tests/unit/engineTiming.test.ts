@@ -270,7 +270,7 @@ describe("engine timing: simulated queues (virtual clock, one active task per ac
         for (let i = 0; i < 12; i++) {
             aws.add({ ...request(100 + i), taskName: `earlier-${i}` }, 600_000, clock.now - (13 - i) * 700_000);
         }
-        // More recent exports of another job (another prefix), far longer: not taken for ours.
+        // More recent exports of another job (another prefix), far shorter: not taken for ours.
         for (let i = 0; i < 3; i++) {
             aws.add({ ...request(200 + i), taskName: `other-job-${i}`, destinationPrefix: "elsewhere" }, 5_000, clock.now - 60_000 + i * 10_000);
         }
