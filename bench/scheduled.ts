@@ -22,7 +22,7 @@ import { replaceEnv } from "../tests/support/env";
 import { fixtures } from "../tests/support/exportFixtures";
 import { startMoto } from "../tests/support/moto";
 import { startProxy } from "../tests/support/proxy";
-import { seeded } from "./export";
+import { holds as drawHolds } from "./export";
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 100);
 const DAYS = Number(process.env.BENCH_DAYS ?? 7);
@@ -40,12 +40,13 @@ function counted(store: StateStore, counter: { n: number }): StateStore {
 
 async function main(): Promise<void> {
     const moto = await startMoto();
-    const draw = seeded(14);
+    // The holds of bench/export's --spread, handed out in the order the tasks are created.
+    const drawn = drawHolds(GROUPS * DAYS, HOLD_MS, SPREAD, 14);
     const holds = new Map<string, number>();
     const holdFor = (name: string): number => {
         let h = holds.get(name);
         if (h === undefined) {
-            h = Math.round(HOLD_MS * (1 - SPREAD + 2 * SPREAD * draw()));
+            h = drawn[holds.size % drawn.length];
             holds.set(name, h);
         }
         return h;
