@@ -8,5 +8,5 @@ export {
     recordDuration,
 } from "./model";
 export type { CheckTiming, DurationEstimate } from "./model";
-export { findInIndex, forgetTaskIndexes, listOrder, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead } from "./lookup";
+export { findInIndex, forgetTaskIndexes, listOrder, lookupNeeds, newTaskIndex, refreshIndex, sharedTaskIndex, spendLookup } from "./lookup";
 export type { ListOrder, PageReader, TaskIndex } from "./lookup";

@@ -56,10 +56,11 @@ export interface TaskIndex {
     /** DescribeExportTasks pages read, for tests and benchmarks. */
     pagesRead: number;
     /**
-     * When (epoch ms) a read of the index last showed a task of ours COMPLETED, with no create sent
-     * since: a create right after it needs no read of its own (see {@link takeFreshRead}).
+     * The last read of the account's RUNNING tasks (DescribeExportTasks by status): the tasks, the
+     * event count at its start and its start (epoch ms). With a read of this index started after it,
+     * it is a lookup that a create may follow (see {@link lookupNeeds}).
      */
-    freshAt?: number;
+    runningRead?: { readonly tasks: readonly ExportTaskInfo[]; readonly started: number; readonly at: number; spent?: boolean };
     /** Start (epoch ms) of the last read. */
     lastReadAt?: number;
     /**
@@ -70,6 +71,13 @@ export interface TaskIndex {
     events: number;
     readStarted?: number;
     createSent?: number;
+    /**
+     * This process's last task created for the queue key: its id, when the create was sent (epoch ms,
+     * local clock), the event count then, when the last status check that did not see it COMPLETED
+     * was sent, and its run time as AWS lists it once a read of the index showed it COMPLETED (see
+     * {@link lookupNeeds}).
+     */
+    lastCreate?: { readonly taskId: string; readonly sentAt: number; readonly event: number; notDoneAt?: number; doneMs?: number };
 }
 
 export function newTaskIndex(): TaskIndex {
@@ -176,7 +184,8 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
             if (!ix.scanned || (e as { name?: string }).name !== "InvalidParameterException") {
                 throw e;
             }
-            Object.assign(ix, newTaskIndex(), { pagesRead: ix.pagesRead, events: ix.events, readStarted: ix.readStarted, createSent: ix.createSent });
+            Object.assign(ix, newTaskIndex(), { pagesRead: ix.pagesRead, events: ix.events, readStarted: ix.readStarted, createSent: ix.createSent,
+                runningRead: ix.runningRead, lastCreate: ix.lastCreate });
             await scan(ix, read, want);
         }).finally(() => { ix.running = undefined; });
         return ix.running;
@@ -195,15 +204,48 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
 }
 
 /**
- * True (once) when the index was read at most `maxAgeMs` ago by a status check that saw our previous
- * task COMPLETED, with no create since: that read is as fresh as a lookup before the next create
- * (a task another run created after it is still active at our create, so it surfaces through
- * LimitExceededException). Saves one DescribeExportTasks per task of a sequential backfill.
+ * Which reads the lookup before a create sent now (epoch ms) still needs, with `maxAgeMs` the longest
+ * a read may stand for it (shorter than any export task runs):
+ * - "none" when the last read of RUNNING tasks started at most `maxAgeMs` ago, after this process's
+ *   last create, and a read of the index started after it has ended. A task of the same export
+ *   that existed at the RUNNING read was seen: RUNNING in it, or COMPLETED in the index (one that
+ *   completed in between too, as the index was read after). Missed are only tasks that went from
+ *   PENDING or not yet created to COMPLETED between the RUNNING read and the create: a task's whole
+ *   run in those milliseconds. One still active at the create surfaces through LimitExceededException.
+ * - "handoff" when a read of the index showed this process's last task COMPLETED and the create
+ *   follows its end by at most `maxAgeMs`: a task of the same export another run created after ours
+ *   ended (one task is active per account at a time) and still ran at that read would have to run
+ *   its whole course within those milliseconds. Our task's end is bounded with our clock alone: after
+ *   the last check that did not see it COMPLETED was sent, and after we sent the create plus its run
+ *   time as listed (completionTime less creationTime, one clock, AWS's; AWS created it after we sent
+ *   the create).
+ * - "index" when only the RUNNING read is recent enough (the index is read again);
+ * - "both" otherwise: RUNNING tasks, then the index.
+ * Reads stand for one lookup only: the caller marks them spent ({@link spendLookup}), so a lookup
+ * made moments later (another export that adopted its task, created nothing) reads again.
  */
-export function takeFreshRead(ix: TaskIndex, now: number, maxAgeMs: number): boolean {
-    const fresh = ix.freshAt !== undefined && now - ix.freshAt <= maxAgeMs && ix.running === undefined && ix.next === undefined;
-    ix.freshAt = undefined;
-    return fresh;
+export function lookupNeeds(ix: TaskIndex, now: number, maxAgeMs: number): "none" | "handoff" | "index" | "both" {
+    const idle = ix.running === undefined && ix.next === undefined;
+    const l = ix.lastCreate;
+    if (idle && l !== undefined && l.doneMs !== undefined && l.event === ix.createSent
+        && now - Math.max(l.sentAt + l.doneMs, l.notDoneAt ?? -Infinity) <= maxAgeMs) {
+        return "handoff";
+    }
+    const r = ix.runningRead;
+    if (r === undefined || r.spent === true || now - r.at > maxAgeMs || (ix.createSent !== undefined && ix.createSent > r.started)) {
+        return "both";
+    }
+    return idle && ix.readStarted !== undefined && ix.readStarted > r.started ? "none" : "index";
+}
+
+/** Marks the reads a lookup stood on as used ({@link lookupNeeds}). */
+export function spendLookup(ix: TaskIndex): void {
+    if (ix.runningRead !== undefined) {
+        ix.runningRead.spent = true;
+    }
+    if (ix.lastCreate !== undefined) {
+        ix.lastCreate.doneMs = undefined;
+    }
 }
 
 /** The COMPLETED task of `request` in the index, if any. */

@@ -49,6 +49,11 @@ export async function acquireSlot(key: string, deadline: number, onTimeout: () =
     return free;
 }
 
+/** True when no create of `key` is queued or running in this process: {@link acquireSlot} would return at once. */
+export function slotIdle(key: string): boolean {
+    return !queues().has(key);
+}
+
 /** Number of keys with queued or running creates (for tests). */
 export function queuedKeys(): number {
     return queues().size;

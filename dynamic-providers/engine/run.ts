@@ -8,9 +8,9 @@ import {
     shouldCancel, VANISHED_POLLS,
 } from "./decisions";
 import { describeFailure, ExplainContext, explainExportFailure } from "./explain";
-import { findInIndex, newTaskIndex, refreshIndex, sharedTaskIndex, takeFreshRead, TaskIndex } from "./lookup";
-import { checkWindow, DEFAULT_CHECK_TIMING, durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
-import { acquireSlot } from "./queue";
+import { findInIndex, lookupNeeds, newTaskIndex, refreshIndex, sharedTaskIndex, spendLookup, TaskIndex } from "./lookup";
+import { DEFAULT_CHECK_TIMING, DurationEstimate, durationSamples, estimateDuration, historyDurations, nextCheckDelay, observedDuration, recordDuration } from "./model";
+import { acquireSlot, slotIdle } from "./queue";
 import { DEFAULT_TIMING, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, Timing } from "./types";
 
 /** What the engine reports while it works (for logs and progress bars). */
@@ -170,11 +170,15 @@ function pendingTask(id: string, r: ExportRequest): ExportTaskInfo {
 /**
  * Watches a task not ours that holds the slot until it is no longer active: its age comes from its
  * creationTime (DescribeExportTasks), its likely end from the model of this account's durations (or,
- * with none yet, a fraction of its age), and each check is one DescribeExportTasks by its id.
+ * with none yet, a fraction of its age). A RUNNING holder is checked by a read of the account's
+ * RUNNING tasks: once the holder is not among them, that read is the first half of the lookup before
+ * our create; a task of this export among them is returned (adopt it), another one is watched in
+ * turn. A PENDING holder is checked by DescribeExportTasks by its id.
  */
-async function watchHolder(c: Ctx, api: ExportApi, holder: ExportTaskInfo & { creationTime: number }): Promise<void> {
+async function watchHolder(c: Ctx, api: ExportApi, first: ExportTaskInfo & { creationTime: number }, ix: TaskIndex, request: ExportRequest): Promise<ExportTaskInfo | undefined> {
     const estimate = estimateDuration(durationSamples(queueKeyOf(c.o)));
     const fraction = c.t.holderFraction ?? DEFAULT_CHECK_TIMING.holderFraction;
+    let holder = first;
     for (;;) {
         const delay = clampToDeadline(nextCheckDelay(c.now() - holder.creationTime, estimate, c.t, fraction), c.now(), c.o.deadline);
         if (delay === undefined) {
@@ -182,15 +186,32 @@ async function watchHolder(c: Ctx, api: ExportApi, holder: ExportTaskInfo & { cr
         }
         c.emit({ kind: "waiting-for-slot", holderTaskId: holder.taskId, delayMs: delay });
         await c.sleep(delay);
+        if (holder.statusCode === "RUNNING") {
+            const running = await readRunning(c, api, ix);
+            if (running.some(t => t.taskId === holder.taskId)) {
+                continue;
+            }
+            const mine = pickAdoptable(running, request);
+            if (mine !== undefined) {
+                return mine;
+            }
+            const next = running.find(t => t.creationTime !== undefined);
+            if (next === undefined) {
+                return undefined;
+            }
+            holder = { ...next, creationTime: next.creationTime as number };
+            continue;
+        }
         const seen = await describeWithin(c, api, holder.taskId);
         if (seen === undefined || !isActive(seen.statusCode)) {
-            return;
+            return undefined;
         }
+        holder = { ...holder, statusCode: seen.statusCode };
     }
 }
 
 /** Waits until the slot is free (undefined) or our own task is found among the active ones. */
-async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits: { n: number }): Promise<ExportTaskInfo | undefined> {
+async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits: { n: number }, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
     let slept = false;
     for (;;) {
         const decision = decideOnSlot(await listActive(c, api), request);
@@ -202,8 +223,7 @@ async function waitForSlot(c: Ctx, api: ExportApi, request: ExportRequest, waits
         }
         const holder = decision.kind === "wait" ? decision.holder : undefined;
         if (holder?.creationTime !== undefined) {
-            await watchHolder(c, api, { ...holder, creationTime: holder.creationTime });
-            return undefined;
+            return watchHolder(c, api, { ...holder, creationTime: holder.creationTime }, indexOf(c, privateIndex), request);
         }
         // No creation time listed (or the holder is not listed yet): blind backoff.
         const delay = clampToDeadline(backoffDelay(waits.n++, c.t.slotBaseMs, c.t.slotMaxMs, c.random()), c.now(), c.o.deadline);
@@ -254,75 +274,138 @@ function readIndex(c: Ctx, api: ExportApi, ix: TaskIndex, notBefore: number | un
 }
 
 /**
- * How old a status check's read of the index may be to stand for the lookup before the next create.
- * Short: a task of the same chunk that another run creates and finishes between that read and our
- * create is exported twice (AWS has no conditional create), so the read must be as recent as a
- * lookup of its own would be. The handoff from the check to the next create normally takes a few
- * milliseconds; a process stalled longer (a loaded machine) looks again.
+ * How old (from its start) a read of RUNNING tasks may be for the lookup it begins to stand before a
+ * create. Short: a task of the same export that another run creates after that read and that
+ * finishes before our create is exported twice (AWS has no conditional create), so the read must be
+ * as recent as a lookup of its own would be. The handoff from a status check to the next create
+ * normally takes a few milliseconds; a process stalled longer (a loaded machine) looks again.
  */
 const FRESH_READ_MS = 250;
 
+/**
+ * The account's recent exports to the same destination (bucket and prefix: this job, or a run of it;
+ * in the index just read) stand for this process's durations while no task of it has finished, so
+ * the first task is checked by a model too. Exports elsewhere (another job, a task not ours that held
+ * the slot) say nothing of how long ours take.
+ */
+function seedModel(c: Ctx, ix: TaskIndex, request: ExportRequest): void {
+    const key = queueKeyOf(c.o);
+    if (c.o.queueKey === undefined || durationSamples(key).length > 0) {
+        return;
+    }
+    const alike = [...ix.byId.values()].filter(t => t.destination === request.destination
+        && (t.destinationPrefix ?? "exportedlogs") === request.destinationPrefix);
+    for (const d of historyDurations(alike)) {
+        recordDuration(key, d);
+    }
+}
+
+/**
+ * A COMPLETED task of this export, from the index brought up to date (shared with concurrent callers
+ * of the queue key). Adopts early, off the critical path; it does not stand for the lookup right
+ * before a create ({@link lookupBeforeCreate}).
+ */
 async function completedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
     const ix = indexOf(c, privateIndex);
-    if (!takeFreshRead(ix, Date.now(), FRESH_READ_MS)) {
-        await readIndex(c, api, ix, lookupFloor(c, request));
-    }
-    const key = queueKeyOf(c.o);
-    if (c.o.queueKey !== undefined && durationSamples(key).length === 0) {
-        // No task of this process has finished yet: the account's recent exports to the same
-        // destination (bucket and prefix: this job, or a run of it; listed by the read just made)
-        // stand for it, so the first task is checked by a model too. Exports elsewhere (another
-        // job, the task not ours that held the slot) say nothing of how long ours take.
-        const alike = [...ix.byId.values()].filter(t => t.destination === request.destination
-            && (t.destinationPrefix ?? "exportedlogs") === request.destinationPrefix);
-        for (const d of historyDurations(alike)) {
-            recordDuration(key, d);
-        }
-    }
+    await readIndex(c, api, ix, lookupFloor(c, request));
+    seedModel(c, ix, request);
     return findInIndex(ix, request);
 }
 
-/**
- * The lookup again once a queued request has the slot: a task of this export that another run had
- * PENDING or RUNNING at the first lookup, and that ended while the tasks before this request ran, is
- * COMPLETED now. No call when the index was read after this process's last create (the status checks
- * by the index keep it so): a task of this export that completed after that read ran after our last
- * task, and it is still active at our create unless it ended in the gap (LimitExceededException then
- * surfaces it). Otherwise one read, while the account's slot is free: correctness over one round trip.
- */
-async function queuedLookup(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
-    const ix = existingIndexOf(c, privateIndex);
-    if (ix === undefined) {
-        return undefined;
+/** DescribeExportTasks of the RUNNING tasks (one page: one task runs at a time in an account), kept as the index's {@link TaskIndex.runningRead}. */
+async function readRunning(c: Ctx, api: ExportApi, ix: TaskIndex): Promise<readonly ExportTaskInfo[]> {
+    const started = ++ix.events;
+    const at = c.now();
+    const tasks = await listByStatus(c, api, "RUNNING");
+    if (ix.runningRead === undefined || ix.runningRead.started < started) {
+        ix.runningRead = { tasks, started, at };
     }
-    if (ix.createSent !== undefined && (ix.readStarted === undefined || ix.readStarted < ix.createSent)) {
-        await readIndex(c, api, ix, lookupFloor(c, request));
-    }
-    return findInIndex(ix, request);
+    return tasks;
 }
 
 /**
- * One status check of our task. Inside the model's window, when this process already keeps the
- * index of COMPLETED tasks for the queue key, the check is a read of that index (one call, usually
- * one page): if the task is there it is COMPLETED, and the same read serves as the next create's
- * lookup. Otherwise (no index, or past the window, where a FAILED task would never show up there)
- * DescribeExportTasks by id.
+ * The lookup right before a create: the same export RUNNING, else COMPLETED, read in that order
+ * (a task that completes between the two reads is in the second). A COMPLETED-only read would miss a
+ * task of this export that another run has RUNNING at the read and that completes before our create
+ * reaches AWS: no LimitExceededException then, and the range is exported twice. No call when the
+ * last status check of our previous task made these reads moments ago (see {@link lookupNeeds}).
  */
-async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean, createdAt: number): Promise<{ seen?: ExportTaskInfo; listed: boolean }> {
+async function lookupBeforeCreate(c: Ctx, api: ExportApi, request: ExportRequest, privateIndex: { ix?: TaskIndex }): Promise<ExportTaskInfo | undefined> {
+    const ix = indexOf(c, privateIndex);
+    const needs = lookupNeeds(ix, c.now(), FRESH_READ_MS);
+    // The RUNNING tasks of the read this lookup stands on (none after a quick handoff: no such read).
+    const running = needs === "both" ? await readRunning(c, api, ix) : needs === "handoff" ? [] : ix.runningRead?.tasks ?? [];
+    if (needs === "both" || needs === "index") {
+        await readIndex(c, api, ix, lookupFloor(c, request));
+        seedModel(c, ix, request);
+    }
+    spendLookup(ix);
+    return pickAdoptable(running, request) ?? findInIndex(ix, request);
+}
+
+/** What a status check found: the task as listed, `undefined` when AWS no longer lists it, or "not-completed". */
+type Check = ExportTaskInfo | undefined | "not-completed";
+
+/**
+ * One status check of our task. When this process keeps the index of COMPLETED tasks for the queue
+ * key, the check reads the account's RUNNING tasks (one call while ours runs) and, once ours is no
+ * longer among them, the index: ours COMPLETED there, and the two reads, in that order, are the next
+ * create's lookup (see {@link lookupNeeds}). With `completedFirst` ({@link readIndexFirst}: a task
+ * this process created, whose end, were it done, is bounded so close before the check that the next
+ * create follows it within {@link FRESH_READ_MS}) the index alone: ours COMPLETED, or
+ * "not-completed". Neither running nor completed (PENDING, FAILED, CANCELLED), or no index:
+ * DescribeExportTasks by id. Records when a check that did not see our task COMPLETED was sent.
+ */
+async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean, completedFirst: boolean, createdAt: number): Promise<Check> {
     const ix = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey);
+    const own = ix?.lastCreate?.taskId === taskId ? ix.lastCreate : undefined;
+    const sentAt = c.now();
+    const seen = await checkOnce(c, api, ix, taskId, byIndex, completedFirst, createdAt);
+    if (own !== undefined && (seen === "not-completed" || (seen !== undefined && seen.statusCode !== "COMPLETED"))) {
+        // Not COMPLETED when AWS answered, after this was sent: its end (if it completes) is later.
+        own.notDoneAt = sentAt;
+    }
+    return seen;
+}
+
+async function checkOnce(c: Ctx, api: ExportApi, ix: TaskIndex | undefined, taskId: string, byIndex: boolean, completedFirst: boolean, createdAt: number): Promise<Check> {
     if (byIndex && ix?.scanned === true) {
+        if (!completedFirst) {
+            const running = (await readRunning(c, api, ix)).find(t => t.taskId === taskId);
+            if (running !== undefined) {
+                return running;
+            }
+        }
         // Only tasks as new as ours: listed newest first, the head of the list, never a deeper read
         // of the history (an hour's margin for the difference between AWS's clock and ours).
         await readIndex(c, api, ix, createdAt - CLOCK_MARGIN_MS);
         const done = ix.byId.get(taskId);
         if (done !== undefined) {
-            ix.freshAt = Date.now();
-            return { seen: done, listed: true };
+            if (ix.lastCreate?.taskId === taskId && done.creationTime !== undefined && done.completionTime !== undefined) {
+                ix.lastCreate.doneMs = Math.max(0, done.completionTime - done.creationTime);
+            }
+            return done;
         }
-        return { listed: false };
+        if (completedFirst) {
+            return "not-completed";
+        }
     }
-    const seen = await describeWithin(c, api, taskId);
-    return { seen, listed: true };
+    return describeWithin(c, api, taskId);
+}
+
+/**
+ * True when a check of `taskId` sent now should read the index alone ("completedFirst" of
+ * {@link checkTask}): a task this process created, whose end, were it done now, would be bounded
+ * within half of {@link FRESH_READ_MS} before now (after the last check that did not see it done, or
+ * its create plus the shortest likely run time), so the next create's lookup stands on that read.
+ */
+function readIndexFirst(c: Ctx, taskId: string, estimate: DurationEstimate | undefined): boolean {
+    const l = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey).lastCreate;
+    if (l?.taskId !== taskId) {
+        return false;
+    }
+    const endAfter = Math.max(l.notDoneAt ?? -Infinity, estimate === undefined ? -Infinity : l.sentAt + estimate.lowMs);
+    return c.now() - endAfter <= FRESH_READ_MS / 2;
 }
 
 /** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
@@ -341,24 +424,25 @@ async function startOrAdopt(c: Ctx, api: ExportApi, request: ExportRequest, priv
     for (let retries = 0; ; ) {
         try {
             const ix = existingIndexOf(c, privateIndex);
-            if (ix !== undefined) {
-                ix.freshAt = undefined;
-                ix.createSent = ++ix.events;
-            }
+            const sentAt = c.now();
+            const event = ix === undefined ? 0 : ix.createSent = ++ix.events;
             const id = await api.createExportTask(request);
+            if (ix !== undefined) {
+                ix.lastCreate = { taskId: id, sentAt, event };
+            }
             c.emit({ kind: "created", taskId: id });
             return { task: pendingTask(id, request), adopted: false };
         } catch (e) {
             const kind = classifyError(e as ErrorLike);
             if (kind === "limit") {
-                const mine = await waitForSlot(c, api, request, waits);
+                const mine = await waitForSlot(c, api, request, waits, privateIndex);
                 if (mine !== undefined) {
                     return adopt(c, mine);
                 }
                 // A task not ours held the slot and has ended. While we waited, another run may have
-                // created this very export and seen it finish (AWS has no conditional create), so
-                // look again before creating: one read per wait, never on the uncontended path.
-                const done = c.o.lookupCompleted === false ? undefined : await completedLookup(c, api, request, privateIndex);
+                // created this very export, and seen it finish (AWS has no conditional create): look
+                // again before creating (the RUNNING read that saw the holder gone is its first half).
+                const done = c.o.lookupCompleted === false ? undefined : await lookupBeforeCreate(c, api, request, privateIndex);
                 if (done !== undefined) {
                     return adopt(c, done);
                 }
@@ -438,32 +522,21 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
     let polls = 0;
     let unseen = 0;
     let lastActiveAt: number | undefined = start;
-    let byIndexSince = false;
     while (!isTerminal(current.statusCode)) {
         const expected = polls++ === 0 && estimate === undefined ? c.o.expectedDurationMs : undefined;
         const delay = clampToDeadline(expected !== undefined ? expected + 10
             : estimate === undefined ? pollDelay(c.now() - start, c.t, c.random()) : nextCheckDelay(c.now() - origin, estimate, c.t),
         c.now(), c.o.deadline);
         if (delay === undefined) {
-            if (byIndexSince) {
-                // The index only lists COMPLETED tasks: the task's last status comes from one describe.
-                current = { ...current, ...await describeWithin(c, api, task.taskId).catch(() => undefined) };
-            }
             throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
         }
         await c.sleep(delay);
         const checkedAt = c.now();
-        // The window as the schedule widens it: with durations that barely vary, the checks right
-        // after the earliest likely end are inside it, and read the index.
-        const inWindow = estimate !== undefined && checkedAt - origin <= checkWindow(estimate, c.t).highMs;
-        const check = await checkTask(c, api, task.taskId, inWindow && c.o.lookupCompleted !== false, origin);
-        if (!check.listed) {
+        const seen = await checkTask(c, api, task.taskId, c.o.lookupCompleted !== false, readIndexFirst(c, task.taskId, estimate), origin);
+        if (seen === "not-completed") {
             lastActiveAt = checkedAt;
-            byIndexSince = true;
             continue;
         }
-        byIndexSince = false;
-        const seen = check.seen;
         unseen = seen === undefined ? unseen + 1 : 0;
         if (unseen >= VANISHED_POLLS) {
             throw exportError("vanished", `export task ${task.taskId} is no longer listed by DescribeExportTasks: check its account and region.`, current);
@@ -496,20 +569,20 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
 export async function runExport(api: ExportApi, request: ExportRequest, options: EngineOptions): Promise<ExportResult> {
     const c = makeContext(options);
     const privateIndex: { ix?: TaskIndex } = {};
-    // Off the critical path: the lookup runs before this request takes its place in the queue, so
-    // the account's slot is not left idle while it reads.
-    const done = options.lookupCompleted === false ? undefined : await completedLookup(c, api, request, privateIndex);
+    const lookup = options.lookupCompleted !== false;
+    // Behind other creates of this process, a COMPLETED task of this export is adopted without
+    // queueing (off the critical path: the account's slot is not left idle while it reads). With the
+    // queue idle, the lookup before the create below is the only one.
+    const done = lookup && !slotIdle(queueKeyOf(options)) ? await completedLookup(c, api, request, privateIndex) : undefined;
     if (done !== undefined) {
         return adopt(c, done);
     }
     const free = await acquireSlot(queueKeyOf(options), options.deadline,
         () => timeout("queued behind other exports of this account"));
     try {
-        const late = options.lookupCompleted === false ? undefined : await queuedLookup(c, api, request, privateIndex);
-        if (late !== undefined) {
-            return adopt(c, late);
-        }
-        const started = await startOrAdopt(c, api, request, privateIndex);
+        // Another run may have started this export, or finished it, while this request queued.
+        const late = lookup ? await lookupBeforeCreate(c, api, request, privateIndex) : undefined;
+        const started = late !== undefined ? adopt(c, late) : await startOrAdopt(c, api, request, privateIndex);
         if (options.waitForCompletion === false || started.task.statusCode === "COMPLETED") {
             return started;
         }

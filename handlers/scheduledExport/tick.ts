@@ -299,11 +299,11 @@ function prepare(d: TickDeps, name: string, p: Progress, w: Window, deadline: nu
     const resumed = p.state?.attemptStart === w.start;
     const claimed = resumed ? Promise.resolve() : writes.chain(name, () => d.store.markAttempt(name, w.start));
     const options: EngineOptions = { ...d.engine, deadline };
+    // The active tasks first, then COMPLETED: a task that completes between the reads is in the second
+    // (read side by side, it could be in neither, and be exported again).
     const earlier = resumed
-        ? Promise.all([
-            listExportTasks(d.api, "PENDING", 1, options), listExportTasks(d.api, "RUNNING", 1, options),
-            listExportTasks(d.api, "COMPLETED", COMPLETED_PAGES, options),
-        ]).then(lists => pickAdoptable(lists.flat(), request))
+        ? Promise.all([listExportTasks(d.api, "PENDING", 1, options), listExportTasks(d.api, "RUNNING", 1, options)])
+            .then(async active => pickAdoptable([...active.flat(), ...await listExportTasks(d.api, "COMPLETED", COMPLETED_PAGES, options)], request))
         : Promise.resolve(undefined);
     // Handled here so a window prepared ahead and then not exported (budget, failure) raises nothing;
     // awaiting the originals below still throws.

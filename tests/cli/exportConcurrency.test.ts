@@ -91,6 +91,25 @@ describe("cwlogs-export export: concurrent runs, checked checkpoints, clocks, en
         assert.strictEqual(proxy.maxActive, 1);
     });
 
+    it("three runs of 8 chunks started together, one seeing lists 150 ms late and its creates reaching AWS 400 ms late: each chunk's task is created once", async () => {
+        // The lagging run's lookup ends 400 ms before its create counts: a task of that chunk the
+        // others have RUNNING at the lookup often completes in between, and the create then meets no
+        // LimitExceededException. A lookup of COMPLETED tasks alone misses that task (before the
+        // RUNNING read came first, this test failed in about half its runs; the deterministic proofs
+        // are in tests/unit/engineRun.test.ts). The RUNNING read does not: a task created after it
+        // would have to run its whole course (1 s) between it and the create (150 ms, 400 ms and
+        // the round trips).
+        proxy.options.holdMs = 1000;
+        proxy.options.slowPolls = { accessKeyId: "LAGGINGRUNKEY", ms: 150, listings: true, createMs: 400 };
+        const a = spawnCli(args("race-late", "race-late-a.json", 8));
+        const b = spawnCli(args("race-late", "race-late-b.json", 8));
+        const c = spawnCli(args("race-late", "race-late-c.json", 8), { AWS_ACCESS_KEY_ID: "LAGGINGRUNKEY" });
+        const codes = await Promise.all([a.exit, b.exit, c.exit]);
+        assert.deepStrictEqual(codes, [0, 0, 0], `${a.out.stderr}\n${b.out.stderr}\n${c.out.stderr}`);
+        assert.deepStrictEqual(createsPerName(), expectedNames(8));
+        assert.strictEqual(proxy.maxActive, 1);
+    });
+
     it("a second run with the same --state file refuses while the first holds the lock, naming it and how to recover", async () => {
         proxy.options.holdMs = 1000;
         const state = path.join(dir, "locked.json");

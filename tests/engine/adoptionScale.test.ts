@@ -89,9 +89,10 @@ describe("adoption among 5,000 old tasks, listed oldest first and newest first (
             assert.strictEqual(r.task.taskId, crashed);
             assert.strictEqual(r.task.to, awsTo(request("x", 1).to));
             const firstLookup = proxy.count("DescribeExportTasks") - describes;
-            // Newest first: the first page already holds tasks older than the range end; oldest first:
-            // every page once (5,001 tasks, 50 a page), never more.
-            assert.ok(order === "newest-first" ? firstLookup === 1 : firstLookup === Math.ceil((OLD + 1) / 50), `${firstLookup} DescribeExportTasks`);
+            // The RUNNING tasks (one page), then COMPLETED ones. Newest first: the first page already
+            // holds tasks older than the range end; oldest first: every page once (5,001 tasks, 50 a
+            // page), never more.
+            assert.ok(firstLookup === 1 + (order === "newest-first" ? 1 : Math.ceil((OLD + 1) / 50)), `${firstLookup} DescribeExportTasks`);
 
             const later = await api.createExportTask(request(`later-${order}`, 2));
             describes = proxy.count("DescribeExportTasks");
@@ -99,7 +100,7 @@ describe("adoption among 5,000 old tasks, listed oldest first and newest first (
             assert.strictEqual(again.task.taskId, later);
             assert.strictEqual(again.adopted, true);
             const secondLookup = proxy.count("DescribeExportTasks") - describes;
-            assert.ok(secondLookup <= 2, `${secondLookup} DescribeExportTasks once the index is read`);
+            assert.ok(secondLookup <= 3, `${secondLookup} DescribeExportTasks once the index is read (RUNNING, then a page or two)`);
             assert.strictEqual(proxy.created.length, 2, "nothing exported twice");
         });
 

@@ -299,6 +299,31 @@ describe("ScheduledExport handler, tick by tick (moto + proxy)", function () {
         assert.strictEqual(proxy.created.length, 2);
     });
 
+    it("a task left running that completes while the next tick reads the task lists is adopted: RUNNING is read first, then COMPLETED", async () => {
+        const s = await setup("bl");
+        await seedGroup("/bl/a", 1);
+        proxy.options.holdMs = 1500;
+        const now = START + DAY_MS + 12 * HOUR_MS;
+        const r1 = await runTick(s, now, { remainingMs: () => 600 });
+        assert.strictEqual(r1.stoppedBy, "budget");
+        const [left] = proxy.created;
+        // The list of RUNNING tasks is answered only once the task left running has completed: read
+        // side by side with COMPLETED (answered at once, the task still running), it is in neither.
+        const real = await logsExportApi({ region: "us-east-1" });
+        const api: ExportApi = {
+            ...real,
+            async describeExportTasks(q) {
+                if (q.statusCode === "RUNNING") {
+                    await new Promise(r => setTimeout(r, Math.max(0, left.at + 1500 - Date.now()) + 50));
+                }
+                return real.describeExportTasks(q);
+            },
+        };
+        const r2 = await runTick(s, now, { api });
+        assert.deepStrictEqual(r2.exported.map(x => [x.start, x.adopted]), [[START, true]]);
+        assert.strictEqual(proxy.created.length, 1, "adopted, not created again");
+    });
+
     it("pipelines: the next window is claimed while a task runs, and created before the last one's \"done\" is written", async () => {
         const s = await setup("pl");
         await Promise.all(["/pl/a", "/pl/b", "/pl/c"].map(g => seedGroup(g, 3)));

@@ -28,10 +28,12 @@ export interface ProxyOptions {
     /** Added to the `Date` header of every answer (AWS's clock seen from a host whose clock is off). Defaults to 0. */
     dateOffsetMs?: number;
     /**
-     * Status polls (DescribeExportTasks by taskId) signed with this access key id are answered `ms`
-     * late: a client that falls behind the others (a slow network, a suspended laptop).
+     * Status polls (DescribeExportTasks by taskId; with `listings`, by status too) signed with this
+     * access key id are answered `ms` late: a client that falls behind the others (a slow network, a
+     * suspended laptop). The answer is what AWS lists when it is sent. With `createMs`, its
+     * CreateExportTask requests reach AWS that much later than they were sent.
      */
-    slowPolls?: { accessKeyId: string; ms: number };
+    slowPolls?: { accessKeyId: string; ms: number; listings?: boolean; createMs?: number };
     /**
      * Enforce the one-active-task limit per account, as AWS does, instead of over all requests: the
      * account of a request is the one moto derives from the role ARN its credentials were assumed
@@ -256,9 +258,12 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
             entry.taskId = input.taskId;
         }
         const slow = proxy.options.slowPolls;
-        if (operation === "DescribeExportTasks" && typeof input.taskId === "string" && slow !== undefined
-            && String(req.headers.authorization ?? "").includes(`Credential=${slow.accessKeyId}/`)) {
+        const lagging = slow !== undefined && String(req.headers.authorization ?? "").includes(`Credential=${slow.accessKeyId}/`);
+        if (lagging && operation === "DescribeExportTasks" && (typeof input.taskId === "string" || slow.listings === true)) {
             await new Promise(r => setTimeout(r, slow.ms));
+        }
+        if (lagging && operation === "CreateExportTask" && slow.createMs !== undefined) {
+            await new Promise(r => setTimeout(r, slow.createMs));
         }
         const now = Date.now();
         if (operation === "CreateExportTask") {

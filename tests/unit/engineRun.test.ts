@@ -1,7 +1,7 @@
 /** runExport / cancelExport against an in-memory ExportApi with a virtual clock. */
 import * as assert from "assert";
 import {
-    awsTo, cancelExport, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError, ProgressEvent, runExport,
+    awsTo, cancelExport, ExportApi, ExportRequest, ExportStatus, ExportTaskInfo, isExportError, lookupNeeds, newTaskIndex, ProgressEvent, runExport, spendLookup,
 } from "../../dynamic-providers/engine";
 
 interface FakeTask extends ExportTaskInfo {
@@ -121,6 +121,46 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         assert.strictEqual(aws.tasks.filter(t => t.taskName === "mine").length, 1, "exported once");
     });
 
+    it("adopts a task of its export that another run has RUNNING at the lookup and that completes before the create reaches AWS", async () => {
+        // A COMPLETED-only lookup misses it (running then) and the create, arriving after it ended,
+        // meets no LimitExceededException: the range would be exported twice. RUNNING is read first.
+        const aws = new FakeAws();
+        const theirs = aws.add(req("mine"), "COMPLETED", 50);
+        const describe = aws.describeExportTasks.bind(aws);
+        aws.describeExportTasks = async q => {
+            const r = await describe(q);
+            aws.now += 60;
+            return r;
+        };
+        const r = await runExport(aws, req("mine"), aws.options());
+        assert.deepStrictEqual([r.adopted, r.task.taskId], [true, theirs.taskId]);
+        assert.ok(!aws.calls.includes("create"), aws.calls.join(" "));
+    });
+
+    it("next chunk: the status check that sees our task done reads RUNNING first, so another run's task of the next export, RUNNING then and done before our create, is adopted", async () => {
+        const aws = new FakeAws();
+        const o = aws.options();
+        const describe = aws.describeExportTasks.bind(aws);
+        let theirs: FakeTask | undefined;
+        aws.describeExportTasks = async q => {
+            const a = aws.tasks.find(t => t.taskName === "a");
+            if (theirs === undefined && a !== undefined && aws.now >= a.endsAt) {
+                // The other run saw "a" end first and created "b" at once. It ends 90 ms from now: after
+                // this answer and the next call (60 ms each), before the create after them.
+                theirs = aws.add(req("b"), "COMPLETED", 90);
+                theirs.createdAt = aws.now - 1;
+            }
+            const r = await describe(q);
+            aws.now += 60;
+            return r;
+        };
+        const a = await runExport(aws, req("a"), o);
+        assert.strictEqual(a.adopted, false);
+        const b = await runExport(aws, req("b"), o);
+        assert.deepStrictEqual([b.adopted, b.task.taskId], [true, theirs?.taskId]);
+        assert.strictEqual(aws.tasks.filter(t => t.taskName === "b").length, 1, "exported once");
+    });
+
     it("gives up at the deadline with a timeout naming [timeoutMinutes]", async () => {
         const aws = new FakeAws();
         aws.add(req("someone-else"), "COMPLETED", 3600_000);
@@ -160,15 +200,15 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
         const r = await runExport(aws, req("deep"), aws.options());
         assert.strictEqual(r.adopted, true);
         assert.strictEqual(r.task.taskId, "task-121");
-        // Issue 14: active tasks surface through LimitExceededException, so only COMPLETED is listed.
-        assert.strictEqual(aws.calls.filter(c => c === "describe").length, 3, "three pages of COMPLETED");
+        // The lookup before a create: the account's RUNNING tasks (one page), then every page of COMPLETED.
+        assert.strictEqual(aws.calls.filter(c => c === "describe").length, 4, "RUNNING, then three pages of COMPLETED");
     });
 
     it("does not wait when waitForCompletion is false", async () => {
         const aws = new FakeAws();
         const r = await runExport(aws, req("nowait"), { ...aws.options(), waitForCompletion: false });
         assert.strictEqual(r.task.statusCode, "PENDING");
-        assert.deepStrictEqual(aws.calls, ["describe", "create"], "COMPLETED looked up once (active tasks surface through LimitExceededException)");
+        assert.deepStrictEqual(aws.calls, ["describe", "describe", "create"], "RUNNING, then COMPLETED, looked up once before the create");
     });
 
     it("a request queued behind another adopts the task a concurrent run had running at its lookup and finished meanwhile", async () => {
@@ -260,7 +300,7 @@ describe("runExport: CreateExportTask's other errors, and tasks that vanish (iss
         const aws = new FakeAws();
         aws.durationMs = 3600_000;
         const all = aws.describeExportTasks.bind(aws);
-        aws.describeExportTasks = async q => (q.taskId !== undefined ? { tasks: [] } : all(q));
+        aws.describeExportTasks = async q => ({ tasks: (await all(q)).tasks.filter(t => t.taskId !== "task-1") });
         const start = aws.now;
         await assert.rejects(runExport(aws, req("gone"), aws.options({ deadlineMs: 7 * 86_400_000 })), (e: Error) => {
             assert.ok(isExportError(e) && e.reason === "vanished");
@@ -269,6 +309,53 @@ describe("runExport: CreateExportTask's other errors, and tasks that vanish (iss
             return true;
         });
         assert.ok(aws.now - start < 60_000, `gave up after ${aws.now - start} ms, not at the 7-day deadline`);
+    });
+});
+
+describe("lookupNeeds: which reads the lookup before a create still needs (pure)", () => {
+    const FRESH = 250;
+    it("nothing read yet, or a RUNNING read too old or older than our last create: both reads", () => {
+        const ix = newTaskIndex();
+        assert.strictEqual(lookupNeeds(ix, 10_000, FRESH), "both");
+        ix.runningRead = { tasks: [], started: ++ix.events, at: 9_000 };
+        ix.readStarted = ++ix.events;
+        assert.strictEqual(lookupNeeds(ix, 9_000 + FRESH + 1, FRESH), "both", "too old");
+        ix.createSent = ++ix.events;
+        assert.strictEqual(lookupNeeds(ix, 9_010, FRESH), "both", "a create was sent after it");
+    });
+    it("a recent RUNNING read: the index read after it, or nothing when one already started after it and ended", () => {
+        const ix = newTaskIndex();
+        ix.createSent = ++ix.events;
+        ix.readStarted = ++ix.events;
+        ix.runningRead = { tasks: [], started: ++ix.events, at: 10_000 };
+        assert.strictEqual(lookupNeeds(ix, 10_100, FRESH), "index", "the index read before the RUNNING read does not count");
+        ix.readStarted = ++ix.events;
+        assert.strictEqual(lookupNeeds(ix, 10_100, FRESH), "none");
+        ix.running = Promise.resolve();
+        assert.strictEqual(lookupNeeds(ix, 10_100, FRESH), "index", "a read still running");
+        ix.running = undefined;
+        spendLookup(ix);
+        assert.strictEqual(lookupNeeds(ix, 10_100, FRESH), "both", "reads stand for one lookup only");
+    });
+    it("our last task seen COMPLETED: no read when the create follows its end within the bound (its end: our send time plus its listed run time)", () => {
+        const ix = newTaskIndex();
+        ix.createSent = ++ix.events;
+        ix.lastCreate = { taskId: "t", sentAt: 100_000, event: ix.createSent, doneMs: 60_000 };
+        assert.strictEqual(lookupNeeds(ix, 160_000 + FRESH, FRESH), "handoff");
+        assert.strictEqual(lookupNeeds(ix, 160_000 + FRESH + 1, FRESH), "both", "later: another task may have run in between");
+        ix.lastCreate = { taskId: "t", sentAt: 100_000, event: ix.createSent };
+        assert.strictEqual(lookupNeeds(ix, 160_000, FRESH), "both", "not seen COMPLETED yet");
+        // Listed shorter than it ran (AWS created it 2 s after we sent the create), but a check sent
+        // at 161,900 did not see it COMPLETED: it ended after that.
+        ix.lastCreate = { taskId: "t", sentAt: 100_000, event: ix.createSent, doneMs: 60_000, notDoneAt: 161_900 };
+        assert.strictEqual(lookupNeeds(ix, 161_900 + FRESH, FRESH), "handoff");
+        assert.strictEqual(lookupNeeds(ix, 161_900 + FRESH + 1, FRESH), "both");
+        ix.lastCreate = { taskId: "t", sentAt: 100_000, event: ix.createSent, doneMs: 60_000 };
+        spendLookup(ix);
+        assert.strictEqual(lookupNeeds(ix, 160_000, FRESH), "both", "spent");
+        ix.lastCreate = { taskId: "t", sentAt: 100_000, event: ix.createSent, doneMs: 60_000 };
+        ix.createSent = ++ix.events;
+        assert.strictEqual(lookupNeeds(ix, 160_000, FRESH), "both", "not the last create");
     });
 });
 
