@@ -528,6 +528,9 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
             : estimate === undefined ? pollDelay(c.now() - start, c.t, c.random()) : nextCheckDelay(c.now() - origin, estimate, c.t),
         c.now(), c.o.deadline);
         if (delay === undefined) {
+            // The task stays in state with its status now (the checks may have read only the index of
+            // COMPLETED tasks, or none may have been made yet): one describe, best effort.
+            current = { ...current, ...await describeWithin(c, api, task.taskId).catch(() => undefined) };
             throw timeout(`waiting for export task ${task.taskId} (last status ${current.statusCode ?? "unknown"})`, current);
         }
         await c.sleep(delay);

@@ -168,6 +168,24 @@ describe("runExport (in-memory AWS, virtual clock)", () => {
             (e: Error) => isExportError(e) && e.reason === "timeout" && /slot \(held by task task-1\).*\[timeoutMinutes\]/.test(e.message));
     });
 
+    it("a deadline reached before the first status check still reports the task's status as AWS lists it (RUNNING, not the PENDING of its create)", async () => {
+        const aws = new FakeAws();
+        aws.durationMs = 3600_000;
+        // The create answers after the deadline (a slow or loaded client): no time is left for a check.
+        const create = aws.createExportTask.bind(aws);
+        aws.createExportTask = async r => {
+            const id = await create(r);
+            aws.now += 100;
+            return id;
+        };
+        await assert.rejects(runExport(aws, req("short"), aws.options({ deadlineMs: 50 })), (e: Error) => {
+            assert.ok(isExportError(e) && e.reason === "timeout", String(e));
+            assert.strictEqual(e.task?.statusCode, "RUNNING");
+            assert.match(e.message, /last status RUNNING/);
+            return true;
+        });
+    });
+
     it("a FAILED task is an ExportError carrying the task and the explanation", async () => {
         const aws = new FakeAws();
         aws.createExportTask = async (r: ExportRequest) => aws.add(r, "FAILED").taskId;
