@@ -61,8 +61,6 @@ export interface TaskIndex {
      * it is a lookup that a create may follow (see {@link lookupNeeds}).
      */
     runningRead?: { readonly tasks: readonly ExportTaskInfo[]; readonly started: number; readonly at: number; spent?: boolean };
-    /** Start (epoch ms) of the last read. */
-    lastReadAt?: number;
     /**
      * Order of events on this index (a counter, not a clock: two events in one millisecond stay
      * ordered): `events` counts them, `readStarted` is the count at the start of the last read,
@@ -176,7 +174,6 @@ export function refreshIndex(ix: TaskIndex, read: PageReader, notBefore?: number
     // -Infinity: every task, whatever its age.
     ix.want = Math.min(ix.want ?? Infinity, notBefore ?? -Infinity);
     const start = (): Promise<void> => {
-        ix.lastReadAt = Date.now();
         ix.readStarted = ++ix.events;
         const want = ix.want === undefined || ix.want === -Infinity ? undefined : ix.want;
         ix.want = undefined;

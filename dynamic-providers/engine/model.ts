@@ -84,8 +84,7 @@ export const DEFAULT_CHECK_TIMING: CheckTiming = { spreadFraction: 0.06, maxChec
 /**
  * The window in which the model looks for a task's end, as {@link nextCheckDelay} schedules it: from
  * the earliest likely end to the latest, at least `minWidthFraction` of the mean wide (durations that
- * barely vary give a window of width near 0). Checks inside it are the short, bounded ones; the
- * engine also reads the COMPLETED-task index for them (see ./run): one definition for both.
+ * barely vary give a window of width near 0). Checks inside it are the short, bounded ones.
  */
 export function checkWindow(estimate: DurationEstimate, t: Partial<CheckTiming> = {}): { readonly lowMs: number; readonly highMs: number } {
     const minWidth = t.minWidthFraction ?? DEFAULT_CHECK_TIMING.minWidthFraction;

@@ -350,16 +350,17 @@ type Check = ExportTaskInfo | undefined | "not-completed";
  * One status check of our task. When this process keeps the index of COMPLETED tasks for the queue
  * key, the check reads the account's RUNNING tasks (one call while ours runs) and, once ours is no
  * longer among them, the index: ours COMPLETED there, and the two reads, in that order, are the next
- * create's lookup (see {@link lookupNeeds}). With `completedFirst` ({@link readIndexFirst}: a task
- * this process created, whose end, were it done, is bounded so close before the check that the next
+ * create's lookup (see {@link lookupNeeds}). When {@link readIndexFirst} says so (a task this
+ * process created, whose end, were it done, is bounded so close before the check that the next
  * create follows it within {@link FRESH_READ_MS}) the index alone: ours COMPLETED, or
  * "not-completed". Neither running nor completed (PENDING, FAILED, CANCELLED), or no index:
  * DescribeExportTasks by id. Records when a check that did not see our task COMPLETED was sent.
  */
-async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean, completedFirst: boolean, createdAt: number): Promise<Check> {
+async function checkTask(c: Ctx, api: ExportApi, taskId: string, byIndex: boolean, estimate: DurationEstimate | undefined, createdAt: number): Promise<Check> {
     const ix = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey);
     const own = ix?.lastCreate?.taskId === taskId ? ix.lastCreate : undefined;
     const sentAt = c.now();
+    const completedFirst = own !== undefined && readIndexFirst(own, estimate, sentAt);
     const seen = await checkOnce(c, api, ix, taskId, byIndex, completedFirst, createdAt);
     if (own !== undefined && (seen === "not-completed" || (seen !== undefined && seen.statusCode !== "COMPLETED"))) {
         // Not COMPLETED when AWS answered, after this was sent: its end (if it completes) is later.
@@ -394,18 +395,14 @@ async function checkOnce(c: Ctx, api: ExportApi, ix: TaskIndex | undefined, task
 }
 
 /**
- * True when a check of `taskId` sent now should read the index alone ("completedFirst" of
- * {@link checkTask}): a task this process created, whose end, were it done now, would be bounded
- * within half of {@link FRESH_READ_MS} before now (after the last check that did not see it done, or
- * its create plus the shortest likely run time), so the next create's lookup stands on that read.
+ * True when a check of this process's last created task `l`, sent at `now`, should read the index
+ * alone (see {@link checkTask}): the task's end, were it done now, would be bounded within half of
+ * {@link FRESH_READ_MS} before now (after the last check that did not see it done, or its create plus
+ * the shortest likely run time), so the next create's lookup stands on that read.
  */
-function readIndexFirst(c: Ctx, taskId: string, estimate: DurationEstimate | undefined): boolean {
-    const l = c.o.queueKey === undefined ? undefined : sharedTaskIndex(c.o.queueKey).lastCreate;
-    if (l?.taskId !== taskId) {
-        return false;
-    }
+function readIndexFirst(l: NonNullable<TaskIndex["lastCreate"]>, estimate: DurationEstimate | undefined, now: number): boolean {
     const endAfter = Math.max(l.notDoneAt ?? -Infinity, estimate === undefined ? -Infinity : l.sentAt + estimate.lowMs);
-    return c.now() - endAfter <= FRESH_READ_MS / 2;
+    return now - endAfter <= FRESH_READ_MS / 2;
 }
 
 /** The same export (name, range, destination) PENDING, RUNNING or COMPLETED: started by a crashed or concurrent run. */
@@ -535,7 +532,7 @@ export async function waitForTask(api: ExportApi, task: ExportTaskInfo, options:
         }
         await c.sleep(delay);
         const checkedAt = c.now();
-        const seen = await checkTask(c, api, task.taskId, c.o.lookupCompleted !== false, readIndexFirst(c, task.taskId, estimate), origin);
+        const seen = await checkTask(c, api, task.taskId, c.o.lookupCompleted !== false, estimate, origin);
         if (seen === "not-completed") {
             lastActiveAt = checkedAt;
             continue;
